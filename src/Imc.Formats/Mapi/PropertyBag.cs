@@ -1,0 +1,70 @@
+using System.Collections;
+
+namespace Imc.Formats.Mapi;
+
+/// <summary>
+/// The properties of one MAPI object, in insertion order. A property is identified by its id (its type may be
+/// PT_STRING8 or PT_UNICODE for the same id) or, for named properties, by its <see cref="PropertyName"/>.
+/// </summary>
+public sealed class PropertyBag : IReadOnlyList<MapiProperty>
+{
+    private readonly List<MapiProperty> _items = [];
+
+    public int Count => _items.Count;
+    public MapiProperty this[int index] => _items[index];
+
+    /// <summary>Adds or replaces a property.</summary>
+    public void Set(MapiProperty property)
+    {
+        var i = IndexOf(property);
+        if (i >= 0) _items[i] = property;
+        else _items.Add(property);
+    }
+
+    public void Set(PropTag tag, object value) => Set(new MapiProperty(tag, value));
+
+    /// <summary>Adds or replaces a named property, mapping it to the next free id from 0x8000 when it is new.</summary>
+    public void Set(PropertyName name, PropType type, object value)
+    {
+        var existing = Find(name);
+        var id = existing?.Tag.Id ?? NextNamedId();
+        Set(new MapiProperty(new PropTag(id, type), value, name));
+    }
+
+    public MapiProperty? Find(PropTag tag) => tag.IsNamed
+        ? _items.Find(p => p.Tag.Id == tag.Id)
+        : _items.Find(p => p.Name is null && p.Tag.Id == tag.Id);
+
+    public MapiProperty? Find(PropertyName name) => _items.Find(p => name.Equals(p.Name));
+
+    public bool Remove(PropTag tag)
+    {
+        var p = Find(tag);
+        return p is not null && _items.Remove(p);
+    }
+
+    /// <summary>The value of the property with the tag's id, if it is there and of the tag's CLR type.</summary>
+    public T? Get<T>(PropTag tag) => Find(tag)?.Value is T v ? v : default;
+
+    public string? GetString(PropTag tag) => Find(tag)?.Value as string;
+    public int? GetInt32(PropTag tag) => Find(tag)?.Value is int v ? v : null;
+    public bool? GetBoolean(PropTag tag) => Find(tag)?.Value is bool v ? v : null;
+    public byte[]? GetBinary(PropTag tag) => Find(tag)?.Value as byte[];
+    public DateTime? GetDateTime(PropTag tag) => Find(tag)?.Value is DateTime v ? v : null;
+
+    public IEnumerator<MapiProperty> GetEnumerator() => _items.GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private int IndexOf(MapiProperty property) => property.Name is not null
+        ? _items.FindIndex(p => property.Name.Equals(p.Name))
+        : _items.FindIndex(p => p.Name is null && p.Tag.Id == property.Tag.Id);
+
+    private ushort NextNamedId()
+    {
+        ushort next = 0x8000;
+        foreach (var p in _items)
+            if (p.Tag.IsNamed && p.Tag.Id >= next) next = (ushort)(p.Tag.Id + 1);
+        if (next == 0xFFFF) throw new InvalidOperationException("No free named-property id is left in this property bag.");
+        return next;
+    }
+}
