@@ -1,0 +1,10 @@
+namespace Imc.Server;
+
+/// <summary>
+/// A failure the user can act on (no server, IMC not installed, logon held, ...). <see cref="Exception.Message"/> is
+/// one line naming the problem and the object; <see cref="Hint"/> optionally says what to do.
+/// </summary>
+public class ServerException(string message, string? hint = null, Exception? inner = null) : Exception(message, inner)
+{
+    public string? Hint { get; } = hint;
+}

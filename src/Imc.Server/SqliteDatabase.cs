@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+
+namespace Imc.Server;
+
+/// <summary>
+/// One SQLite database file of the server, opened in WAL mode with a busy timeout so that several processes
+/// (imcsave, imcadmin submit, the tests) can use a server at once.
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    private SqliteDatabase(string path, SqliteConnection connection)
+    {
+        Path = path;
+        Connection = connection;
+    }
+
+    public string Path { get; }
+    public SqliteConnection Connection { get; }
+
+    /// <summary>The transaction <see cref="InTransaction{T}"/> has open, which every command must join.</summary>
+    public SqliteTransaction? CurrentTransaction { get; private set; }
+
+    /// <summary>Opens an existing database, or creates it when <paramref name="create"/> is set.</summary>
+    public static SqliteDatabase Open(string path, bool create = false)
+    {
+        if (!create && !File.Exists(path))
+            throw new ServerException($"The database {path} does not exist.", "Is this folder a server? Create one with 'imcadmin setup'.");
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 60,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        var db = new SqliteDatabase(path, connection);
+        db.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000;");
+        return db;
+    }
+
+    public int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = Command(sql, parameters);
+        return cmd.ExecuteNonQuery();
+    }
+
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = Command(sql, parameters);
+        return cmd.ExecuteScalar();
+    }
+
+    public SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = Connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = CurrentTransaction;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction (or the one already open): all of it happens or none of it.</summary>
+    public T InTransaction<T>(Func<SqliteTransaction, T> work)
+    {
+        if (CurrentTransaction is { } outer) return work(outer);
+        using var tx = Connection.BeginTransaction(deferred: false);
+        CurrentTransaction = tx;
+        try
+        {
+            var result = work(tx);
+            tx.Commit();
+            return result;
+        }
+        finally
+        {
+            CurrentTransaction = null;
+        }
+    }
+
+    public void InTransaction(Action<SqliteTransaction> work) => InTransaction(tx => { work(tx); return 0; });
+
+    public void Dispose() => Connection.Dispose();
+}
