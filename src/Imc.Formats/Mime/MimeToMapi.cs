@@ -113,7 +113,7 @@ public static class MimeToMapi
             if (message.Headers[HeaderId.Sensitivity] is { } sensitivity) p.Set(PropTags.Sensitivity, SensitivityOf(sensitivity));
             if (message.Headers.Contains(HeaderId.DispositionNotificationTo)) p.Set(PropTags.ReadReceiptRequested, true);
 
-            p.Set(PropTags.TransportMessageHeaders, HeaderBlock(message.Headers));
+            p.Set(PropTags.TransportMessageHeaders, HeaderBlock(message));
             AddInternetHeaders(message.Headers);
 
             if (message.Body is not null) Walk(message.Body, bodyContext: true, related: false);
@@ -241,11 +241,17 @@ public static class MimeToMapi
             _ => 0,
         };
 
-        /// <summary>The header block byte for byte as parsed (folding and line ends kept), as text.</summary>
-        private static string HeaderBlock(HeaderList headers)
+        /// <summary>
+        /// The header block byte for byte as parsed (folding and line ends kept), as text. MimeKit moves the Content-*
+        /// headers to the body entity, so both lists are merged back into file order by their parse offsets.
+        /// </summary>
+        private static string HeaderBlock(MimeMessage message)
         {
+            var all = message.Headers.ToList();
+            if (message.Body is not null) all.AddRange(message.Body.Headers);
+            if (all.All(h => h.Offset.HasValue)) all.Sort((a, b) => a.Offset!.Value.CompareTo(b.Offset!.Value));
             using var ms = new MemoryStream();
-            foreach (var h in headers)
+            foreach (var h in all)
             {
                 ms.Write(h.RawField);
                 ms.WriteByte((byte)':');
@@ -306,6 +312,10 @@ public static class MimeToMapi
             }
         }
 
+        /// <summary>PR_BODY uses CR LF line ends whatever the MIME part had.</summary>
+        private static string ToCrLf(string text) =>
+            text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Replace("\n", "\r\n", StringComparison.Ordinal);
+
         private static bool IsAttachment(MimeEntity entity) =>
             entity.ContentDisposition?.Disposition?.Equals(ContentDisposition.Attachment, StringComparison.OrdinalIgnoreCase) == true;
 
@@ -316,7 +326,7 @@ public static class MimeToMapi
             var p = _mapi.Properties;
             if (text.IsPlain && !_haveBody)
             {
-                p.Set(PropTags.Body, text.Text);
+                p.Set(PropTags.Body, ToCrLf(text.Text));
                 _haveBody = true;
                 _bodyCodePage ??= CodePageOf(text.ContentType.Charset);
                 return true;
@@ -437,7 +447,7 @@ public static class MimeToMapi
             var cleanExt = Clean(ext, 3);
             var suffix = cleanExt.Length > 0 ? "." + cleanExt : "";
             var takenSet = new HashSet<string>(taken.Where(t => t is not null)!, StringComparer.OrdinalIgnoreCase);
-            var exact = cleanStem.Length is > 0 and <= 8 && cleanStem == stem && cleanExt == ext && !takenSet.Contains(cleanStem + suffix);
+            var exact = cleanStem.Length is > 0 and <= 8 && cleanStem.Equals(stem, StringComparison.OrdinalIgnoreCase) && cleanExt.Equals(ext, StringComparison.OrdinalIgnoreCase) && !takenSet.Contains(cleanStem + suffix);
             if (exact) return cleanStem + suffix;
             if (cleanStem.Length == 0) cleanStem = "ATTACH";
             for (var n = 1; ; n++)
