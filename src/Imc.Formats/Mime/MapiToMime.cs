@@ -145,6 +145,13 @@ public static class MapiToMime
             else attachments.Add(entity);
         }
 
+        if (parts.Count == 0 && attachments.Count > 0)
+        {
+            // No text body at all (e.g. RTF only): the attachments alone, without an empty text part.
+            var only = new Multipart("mixed");
+            foreach (var a in attachments) only.Add(a);
+            return only;
+        }
         MimeEntity body = parts.Count switch
         {
             0 => EmptyText(),

@@ -7,6 +7,10 @@ namespace Imc.Formats.Tests.Mime;
 
 internal static class EmlSamples
 {
+    // MimeKit decodes ISO-2022-JP and windows-125x header words only when the code-page provider is registered
+    // before parsing; hosts must do the same at start-up.
+    static EmlSamples() => System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+
     public static string PathOf(string name) => System.IO.Path.Combine(TestPaths.TestData, "eml", name);
 
     public static MimeMessage Load(string name) => MimeMessage.Load(PathOf(name), TestContext.Current.CancellationToken);
