@@ -149,6 +149,13 @@ public sealed class DirectoryStore : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="work"/> (which may call this store) in one transaction: all of it or nothing.</summary>
+    public void InTransaction(Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (_gate) _db.InTransaction(_ => work());
+    }
+
     public void Dispose() => _db.Dispose();
 
     // ---- internals (callers hold _gate) ----
