@@ -212,3 +212,22 @@ public sealed class ImcInstallerTests : IDisposable
         Assert.False(System.IO.Directory.Exists(layout.ImcData));
     }
 }
+
+public sealed class ExchangeServerIntegrationTests
+{
+    [Fact]
+    public void A_server_created_and_installed_reopens_with_the_IMC_in_place()
+    {
+        using var temp = new TempDirectory();
+        var layout = new ServerLayout(temp.Combine("srv"));
+        using (var server = ExchangeServer.Open(layout, create: true))
+        {
+            ImcInstaller.InstallRegistry(server.Registry, layout, new InstallOptions());
+            ImcInstaller.InstallDirectory(server.Directory, new InstallOptions());
+        }
+        using var again = ExchangeServer.Open(layout.Root);
+        var id = ImcIdentity.Read(again.Registry);
+        Assert.Equal("Mail-Gateway", again.Directory.Get(id.GatewayDn)?.ObjectClass);
+        Assert.Equal(layout.ImcData, id.RootDir);
+    }
+}
