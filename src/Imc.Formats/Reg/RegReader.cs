@@ -169,7 +169,7 @@ public static class RegReader
                 var trimmed = segment.AsSpan().TrimEnd(" \t");
                 var continues = trimmed.EndsWith("\\");
                 text.Append(continues ? trimmed[..^1] : trimmed);
-                if (text.Length > maxChars) throw Error($"value data is larger than {options.MaxValueBytes} bytes");
+                if (text.Length > maxChars) throw Error($"value data is larger than {options.MaxValueBytes} bytes", segments[0].Line);
                 if (!continues) break;
                 var next = lines.ReadLine() ?? throw Error("expected another line of hex data after the \\ at the end of the file");
                 segment = next.TrimStart(' ', '\t');
@@ -191,7 +191,7 @@ public static class RegReader
                         var line = segments.Last(sg => sg.Offset <= tokenStart).Line;
                         throw Error($"expected a hex byte (00 to ff) in the hex data, found {Quote(token.ToString())}", line);
                     }
-                    if (output.Length >= options.MaxValueBytes) throw Error($"value data is larger than {options.MaxValueBytes} bytes");
+                    if (output.Length >= options.MaxValueBytes) throw Error($"value data is larger than {options.MaxValueBytes} bytes", segments[0].Line);
                     output.WriteByte(b);
                 }
                 tokenStart = end + 1;
@@ -240,6 +240,6 @@ public static class RegReader
     internal static string Quote(string s)
     {
         var shown = s.Length > 60 ? s[..57] + "..." : s;
-        return "\"" + shown.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
+        return "\"" + shown.Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
     }
 }

@@ -35,6 +35,7 @@ public static class RegWriter
                 if (format == RegFileFormat.Regedit4) throw new RegFormatException(problem + "; write the Version 5.00 (Unicode) format instead");
                 format = RegFileFormat.Version5;
             }
+            else format = RegFileFormat.Regedit4;
         }
         var text = ToText(list, format);
         var bytes = format == RegFileFormat.Regedit4
