@@ -41,7 +41,7 @@ public static class IniReader
     private static int LineOfInvalidUtf8(Stream stream, long start, IniReaderOptions options)
     {
         stream.Position = start;
-        var bytes = new byte[(int)Math.Min(stream.Length - start, Math.Min(options.MaxFileLength * 4, Array.MaxLength))];
+        var bytes = new byte[(int)Math.Min(stream.Length - start, Math.Min(options.MaxFileLength, Array.MaxLength))];
         stream.ReadExactly(bytes);
         var skip = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? 3 : 0;
         var index = bytes.Length;
@@ -124,7 +124,8 @@ public static class IniReader
             if (c == '\n') break;
             if (c == '\r')
             {
-                if (reader.Peek() == '\n') { reader.Read(); total++; }
+                if (reader.Peek() == '\n' && reader.Read() >= 0 && ++total > options.MaxFileLength)
+                    throw new IniFormatException(lineNumber, $"file is longer than {options.MaxFileLength} characters", source);
                 break;
             }
             if (sb.Length >= options.MaxLineLength) throw new IniFormatException(lineNumber, $"line is longer than {options.MaxLineLength} characters", source);

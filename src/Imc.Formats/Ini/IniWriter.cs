@@ -30,7 +30,7 @@ public static class IniWriter
             sb.Append('[').Append(section.Name).Append("]\r\n");
             foreach (var (key, value) in section.Entries)
             {
-                Check(key, $"Key in [{section.Name}]", key.Contains('=', StringComparison.Ordinal) || key[0] is ';' or '[');
+                Check(key, $"Key in [{section.Name}]", key.Contains('=', StringComparison.Ordinal) || (key.Length > 0 && key[0] is ';' or '['));
                 if (value.Length > 0) Check(value, $"Value of {key} in [{section.Name}]", IsQuoted(value));
                 sb.Append(key).Append('=').Append(value).Append("\r\n");
             }
