@@ -19,6 +19,10 @@ internal static class TestPaths
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Imc.slnx"))) return dir.FullName;
+        // Build output outside the repository (IMC_ARTIFACTS): the build recorded where the repository is.
+        foreach (var a in typeof(TestPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false))
+            if (a is System.Reflection.AssemblyMetadataAttribute { Key: "ImcRepoRoot", Value: { } root } && File.Exists(Path.Combine(root, "Imc.slnx")))
+                return Path.GetFullPath(root);
         throw new InvalidOperationException($"Imc.slnx not found above {AppContext.BaseDirectory}.");
     }
 }

@@ -89,7 +89,7 @@ public sealed class TnefReader
             var offset = _in.Position;
             if (left is { } l && l < MinimumAttributeSize)
             {
-                Trailing(offset, l, $"{l} byte{(l == 1 ? "" : "s")} after the last attribute, fewer than an attribute needs");
+                Trailing(offset, l, $"{l} byte{(l == 1 ? "" : "s")} of garbage after the last attribute (fewer than an attribute needs)");
                 break;
             }
             _in.Context = "an attribute header";
