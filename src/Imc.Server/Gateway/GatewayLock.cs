@@ -87,6 +87,11 @@ internal sealed class GatewayLock : IDisposable
         return "another process (it has not said which)";
     }
 
-    /// <summary>ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION: .NET reports a held FileShare lock with these on every platform.</summary>
-    private static bool IsSharingViolation(IOException e) => (e.HResult & 0xFFFF) is 32 or 33;
+    /// <summary>
+    /// A lock another handle holds: ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows; on Unix .NET reports
+    /// the failed flock with its errno, EWOULDBLOCK (11 on Linux, 35 on macOS and the BSDs).
+    /// </summary>
+    private static bool IsSharingViolation(IOException e) => OperatingSystem.IsWindows()
+        ? (e.HResult & 0xFFFF) is 32 or 33
+        : e.HResult is 11 or 35;
 }
