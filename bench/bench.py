@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Benchmark harness for imcsave / imcrestore (issue 6).
+
+Builds Release, creates sample servers at fixed seeds, then times, over several runs:
+  save     imcsave of all queues
+  delete   imcsave -delete -yes (on a fresh copy of the server each run)
+  restore  imcrestore of the backup onto a new server
+and, in the same run, the floor for the same bytes: `cat priv.db > /dev/null` plus `cp -r Backup` and `sync`.
+Peak resident memory comes from /usr/bin/time -v. Results go to bench/RESULTS.md (and results.json).
+
+Usage: python3 bench/bench.py [--sets mix20k,mix100k,big1g] [--runs 3] [--work DIR]
+"""
+import argparse, datetime, json, os, platform, re, shutil, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SETS = {
+    # name: (imcadmin sample arguments, description)
+    "mix2k": (["2000", "-seed", "2"], "realistic mix, 2,000 messages (seed 2) — quick check"),
+    "mix20k": (["20000", "-seed", "20"], "realistic mix, 20,000 messages (seed 20)"),
+    "mix100k": (["100000", "-seed", "20"], "realistic mix, 100,000 messages (seed 20)"),
+    "big1g": (["1", "-seed", "1", "-queue", "MTSOut", "-attachment", "1GiB"], "one message with a 1 GiB attachment"),
+}
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def build(out):
+    for proj in ("Imcadmin", "Imcsave", "Imcrestore"):
+        sh(["dotnet", "publish", os.path.join(ROOT, "src", proj), "-c", "Release", "-o", out, "--nologo", "-v", "q"],
+           stdout=subprocess.DEVNULL)
+    return {name: os.path.join(out, name + ".dll") for name in ("imcadmin", "imcsave", "imcrestore")}
+
+
+def drop_caches():
+    """Cold-ish runs are not what users see; we measure warm caches, but make sure dirty pages are written first."""
+    sh(["sync"])
+
+
+def timed(cmd, env=None):
+    """Runs cmd under /usr/bin/time -v; returns (seconds, peak RSS in MB, stdout)."""
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    return elapsed, (int(m.group(1)) / 1024 if m else float("nan")), p.stdout
+
+
+def floor(server, backup, scratch):
+    """The physical floor: read the store once, write the same files and bytes durably with tools that do no encoding."""
+    sh(["sync"])
+    t0 = time.perf_counter()
+    with open(os.path.join(server, "exchsrvr", "mdbdata", "priv.db"), "rb") as f:
+        while f.read(1 << 20):
+            pass
+    dest = os.path.join(scratch, "floor-copy")
+    sh(["cp", "-r", backup, dest])
+    sh(["sync"])
+    elapsed = time.perf_counter() - t0
+    shutil.rmtree(dest)
+    return elapsed
+
+
+def dir_stats(path):
+    files = size = 0
+    for d, _, names in os.walk(path):
+        for n in names:
+            files += 1
+            size += os.path.getsize(os.path.join(d, n))
+    return files, size
+
+
+def summary(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": values}
+
+
+def run_set(name, dlls, work, runs):
+    args, desc = SETS[name]
+    dotnet = ["dotnet"]
+    base = os.path.join(work, name, "server")
+    if not os.path.exists(os.path.join(base, "registry.db")):
+        print(f"[{name}] creating sample server: {desc}", flush=True)
+        shutil.rmtree(os.path.join(work, name), ignore_errors=True)
+        os.makedirs(os.path.join(work, name))
+        sh(dotnet + [dlls["imcadmin"], "setup", "-server", base], stdout=subprocess.DEVNULL)
+        t0 = time.perf_counter()
+        sh(dotnet + [dlls["imcadmin"], "sample"] + args + ["-server", base], stdout=subprocess.DEVNULL)
+        print(f"[{name}] sample generation took {time.perf_counter() - t0:.1f} s", flush=True)
+    store_bytes = os.path.getsize(os.path.join(base, "exchsrvr", "mdbdata", "priv.db"))
+    res = {"description": desc, "store_bytes": store_bytes, "save": [], "delete": [], "restore": [], "floor": [],
+           "save_mb": [], "delete_mb": [], "restore_mb": []}
+    for i in range(runs):
+        scratch = os.path.join(work, name, f"run{i}")
+        shutil.rmtree(scratch, ignore_errors=True)
+        os.makedirs(scratch)
+        # 1. plain save of all queues (routing is turned back on afterwards so every run sees the same server)
+        out = os.path.join(scratch, "save")
+        os.makedirs(out)
+        drop_caches()
+        t, mb, _ = timed(dotnet + [dlls["imcsave"], "-server", base, "-output", out, "-quiet"])
+        sh(dotnet + [dlls["imcadmin"], "routing", "on", "-server", base], stdout=subprocess.DEVNULL)
+        backup = os.path.join(out, "Backup")
+        files, nbytes = dir_stats(backup)
+        res["save"].append(t); res["save_mb"].append(mb)
+        # 2. the floor for the same bytes, measured in the same run
+        res["floor"].append(floor(base, backup, scratch))
+        # 3. save with -delete -yes on a copy of the server
+        copy = os.path.join(scratch, "server-copy")
+        sh(["cp", "-r", base, copy])
+        out2 = os.path.join(scratch, "delete")
+        os.makedirs(out2)
+        drop_caches()
+        t, mb, _ = timed(dotnet + [dlls["imcsave"], "-server", copy, "-output", out2, "-delete", "-yes", "-quiet"])
+        res["delete"].append(t); res["delete_mb"].append(mb)
+        shutil.rmtree(copy)
+        shutil.rmtree(out2)
+        # 4. restore the first backup onto a new server with another name
+        target = os.path.join(scratch, "target")
+        sh(dotnet + [dlls["imcadmin"], "setup", "-server", target, "-name", "EXCH2", "-org", "ORG2", "-site", "SITE2"],
+           stdout=subprocess.DEVNULL)
+        drop_caches()
+        t, mb, _ = timed(dotnet + [dlls["imcrestore"], backup, "-server", target, "-yes", "-quiet"])
+        res["restore"].append(t); res["restore_mb"].append(mb)
+        res["files"], res["bytes"] = files, nbytes
+        shutil.rmtree(scratch)
+        print(f"[{name}] run {i + 1}/{runs}: save {res['save'][-1]:.2f}s delete {res['delete'][-1]:.2f}s "
+              f"restore {res['restore'][-1]:.2f}s floor {res['floor'][-1]:.2f}s", flush=True)
+    return res
+
+
+def machine():
+    mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "?")
+    model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    disk = subprocess.run(["df", "-h", ROOT], capture_output=True, text=True).stdout.splitlines()[-1]
+    dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} cores ({model}), {int(mem) // 1024 // 1024} GiB RAM, disk: `{disk}`, .NET SDK {dotnet}, {platform.platform()}"
+
+
+def report(results, runs, path):
+    lines = ["# Benchmark results", "",
+             f"Date: {datetime.date.today().isoformat()}  ", f"Machine: {machine()}  ",
+             f"Command: `python3 bench/bench.py --sets {','.join(results)} --runs {runs}`  ",
+             "Times are wall-clock seconds, median of the runs with [min–max]; ratio = median / median floor, "
+             "where the floor (same run) = `cat priv.db > /dev/null` + `cp -r Backup` + `sync`.", ""]
+    lines.append("| set | messages/files | backup MB | command | median s [min–max] | × floor | msg/s | MB/s | peak RSS MB |")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        fl = statistics.median(r["floor"])
+        mb = r["bytes"] / 1e6
+        msgs = max(r["files"] - 4, 1)
+        lines.append(f"| {name} | {r['files']} | {mb:.0f} | floor | {fl:.2f} [{min(r['floor']):.2f}–{max(r['floor']):.2f}] | 1.00 | | {mb / fl:.0f} | |")
+        for cmd in ("save", "delete", "restore"):
+            s = summary(r[cmd])
+            lines.append(f"| {name} | | | {cmd} | {s['median']:.2f} [{s['min']:.2f}–{s['max']:.2f}] | "
+                         f"{s['median'] / fl:.2f} | {msgs / s['median']:.0f} | {mb / s['median']:.0f} | {max(r[cmd + '_mb']):.0f} |")
+    lines.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sets", default="mix20k,mix100k,big1g")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", default=os.path.join(ROOT, "bench", "out"))
+    ap.add_argument("--results", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    dlls = build(os.path.join(a.work, "bin"))
+    results = {}
+    for name in a.sets.split(","):
+        results[name] = run_set(name, dlls, a.work, a.runs)
+        with open(os.path.join(a.work, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+    report(results, a.runs, a.results)
+    print(open(a.results).read())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
