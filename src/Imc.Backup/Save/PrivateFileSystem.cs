@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using Imc.Backup.PackingList;
 
 namespace Imc.Backup.Save;
 
@@ -7,12 +8,12 @@ namespace Imc.Backup.Save;
 /// The file-system operations a backup needs beyond System.IO: creating a folder that must not exist yet (two runs
 /// cannot both own it), private modes whatever the umask (promise 5), and making many files durable in one go.
 /// </summary>
-internal static partial class PrivateFileSystem
+internal static class PrivateFileSystem
 {
     public const UnixFileMode PrivateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    public const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private const int EEXIST = 17;
+    private const int ENOSYS = 38;
     private const int ERROR_ALREADY_EXISTS = 183;
     private const int ERROR_FILE_EXISTS = 80;
 
@@ -27,17 +28,17 @@ internal static partial class PrivateFileSystem
             if (CreateDirectoryW(path, IntPtr.Zero)) return true;
             var error = Marshal.GetLastPInvokeError();
             if (error is ERROR_ALREADY_EXISTS or ERROR_FILE_EXISTS) return false;
-            throw new IOException($"Could not create the folder {path}: {new Win32Exception(error).Message}.", error);
+            throw new IOException($"Could not create the folder {path}: {new Win32Exception(error).Message}", error);
         }
         if (mkdir(path, 0b111_000_000) == 0)
         {
-            // The mode given to mkdir is reduced by the umask: set it exactly.
+            // mkdir's mode is reduced by the umask; set it exactly.
             File.SetUnixFileMode(path, PrivateDirectoryMode);
             return true;
         }
         var errno = Marshal.GetLastPInvokeError();
         if (errno == EEXIST) return false;
-        throw new IOException($"Could not create the folder {path}: {Marshal.GetPInvokeErrorMessage(errno)}.", errno);
+        throw new IOException($"Could not create the folder {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
     /// <summary>Creates a subfolder of the backup, 0700 on Unix.</summary>
@@ -62,16 +63,16 @@ internal static partial class PrivateFileSystem
             Share = FileShare.None,
             BufferSize = 0,
         };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFileMode;
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = AtomicFile.PrivateFileMode;
         return new FileStream(path, options);
     }
 
-    /// <summary>True when many files can be made durable at once with one syncfs instead of one fsync each.</summary>
+    /// <summary>True when many files can be made durable at once (Linux syncfs) instead of one fsync each as they are written.</summary>
     public static bool BatchSyncSupported => OperatingSystem.IsLinux();
 
     /// <summary>
-    /// Makes every file written so far on the file system that holds <paramref name="folder"/> durable (Linux
-    /// syncfs). Falls back to an fsync of each of <paramref name="files"/> when syncfs is not available.
+    /// Makes every file written so far on the file system that holds <paramref name="folder"/> durable with one
+    /// syncfs; fsyncs each of <paramref name="files"/> when the C library has no syncfs.
     /// </summary>
     public static void SyncFileSystem(string folder, IEnumerable<string> files)
     {
@@ -82,67 +83,56 @@ internal static partial class PrivateFileSystem
             try
             {
                 if (syncfs(fd) == 0) return;
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != ENOSYS) throw new IOException($"Could not flush the file system of {folder} to disk: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
             }
             catch (EntryPointNotFoundException)
             {
-                // A libc without syncfs: fsync the files one by one below.
+                // A C library without syncfs: fsync the files one by one below.
             }
         }
         finally
         {
-            close(fd);
+            _ = NativeMethods.close(fd);
         }
-        foreach (var file in files) FsyncPath(file);
+        foreach (var file in files) Fsync(file);
     }
 
-    /// <summary>Makes a folder's entries (new names, renames) durable: fsync of the folder itself. Nothing to do on Windows.</summary>
-    public static void SyncDirectory(string folder)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        FsyncPath(folder);
-    }
-
-    private static void FsyncPath(string path)
+    private static void Fsync(string path)
     {
         var fd = OpenReadOnly(path);
         try
         {
-            if (fsync(fd) != 0)
+            if (NativeMethods.fsync(fd) != 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                throw new IOException($"Could not flush {path} to disk: {Marshal.GetPInvokeErrorMessage(errno)}.", errno);
+                throw new IOException($"Could not flush {path} to disk: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
             }
         }
         finally
         {
-            close(fd);
+            _ = NativeMethods.close(fd);
         }
     }
 
     private static int OpenReadOnly(string path)
     {
-        var fd = open(path, 0 /* O_RDONLY */);
+        var fd = NativeMethods.open(path, NativeMethods.O_RDONLY);
         if (fd >= 0) return fd;
         var errno = Marshal.GetLastPInvokeError();
-        throw new IOException($"Could not open {path}: {Marshal.GetPInvokeErrorMessage(errno)}.", errno);
+        throw new IOException($"Could not open {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int mkdir(string path, uint mode);
+    // DllImport rather than LibraryImport, as NativeMethods: the generated marshallers would need unsafe code here.
+#pragma warning disable SYSLIB1054
+    [DllImport("libc", EntryPoint = "mkdir", SetLastError = true)]
+    private static extern int mkdir([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags);
+    [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static extern int syncfs(int fd);
 
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fsync(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int syncfs(int fd);
-
-    [LibraryImport("kernel32.dll", EntryPoint = "CreateDirectoryW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
+    [DllImport("kernel32.dll", EntryPoint = "CreateDirectoryW", SetLastError = true, CharSet = CharSet.Unicode)]
     [return: MarshalAs(UnmanagedType.Bool)]
-    private static partial bool CreateDirectoryW(string path, IntPtr securityAttributes);
+    private static extern bool CreateDirectoryW(string path, IntPtr securityAttributes);
+#pragma warning restore SYSLIB1054
 }

@@ -31,5 +31,5 @@ public sealed class SaveOptions
 
     /// <summary>The items to save, in the fixed order (all when <see cref="Items"/> is empty).</summary>
     internal IReadOnlyList<ImcItem> EffectiveItems =>
-        Items.Count == 0 ? ImcItems.All : [.. ImcItems.All.Where(Items.Contains)];
+        Items.Count == 0 ? ImcItem.All : [.. ImcItem.All.Where(Items.Contains)];
 }

@@ -5,7 +5,7 @@ namespace Imc.Backup.Save;
 /// <summary>The outcome of one item: files written and, for a queue, messages saved (null = the folder is absent).</summary>
 public sealed record SavedItem(ImcItem Item, int? Count, long Bytes, int Files)
 {
-    public bool Absent => Count is null && ImcItems.IsQueue(Item);
+    public bool Absent => Count is null && Item.IsQueue;
 }
 
 /// <summary>A saved message that -delete left in its queue, and why.</summary>
