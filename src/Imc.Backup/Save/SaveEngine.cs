@@ -159,7 +159,7 @@ public sealed class SaveEngine(ExchangeServer server)
             {
                 Queues.Add(new PackedQueue(queue.Item, null));
                 Result.Items.Add(new SavedItem(item, null, 0, 0));
-                progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, 0, 0, 0) { Folder = queue.StoreFolder });
+                progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, 0, 0, 0) { Folder = queue.StoreFolder, Absent = true });
                 return;
             }
             var sub = Path.Combine(backup, queue.BackupFolder);

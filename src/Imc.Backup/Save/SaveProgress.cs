@@ -25,6 +25,9 @@ public sealed record SaveProgress(SaveStage Stage, string Item, int Done, int To
     /// <summary>The store folder (MTS-OUT, ...) for queue stages, else null.</summary>
     public string? Folder { get; init; }
 
+    /// <summary>True when the queue's folder does not exist (recorded as absent).</summary>
+    public bool Absent { get; init; }
+
     /// <summary>The file just written (relative to Backup, '/' separators), or null.</summary>
     public string? File { get; init; }
 }
