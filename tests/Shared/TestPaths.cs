@@ -19,6 +19,11 @@ internal static class TestPaths
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Imc.slnx"))) return dir.FullName;
+        // With IMC_ARTIFACTS the binaries live outside the repository: fall back to where this source file was compiled.
+        for (var dir = new FileInfo(ThisSourceFile()).Directory; dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Imc.slnx"))) return dir.FullName;
         throw new InvalidOperationException($"Imc.slnx not found above {AppContext.BaseDirectory}.");
     }
+
+    private static string ThisSourceFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 }

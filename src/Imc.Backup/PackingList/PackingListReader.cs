@@ -90,40 +90,53 @@ public static class PackingListReader
 
     private static List<(string Text, int Line)> ReadLines(Stream input)
     {
+        // Split on bytes, then decode each line strictly, so an invalid byte is reported on its own line.
         var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        using var reader = new StreamReader(input, strict, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
         var lines = new List<(string, int)>();
-        var line = new StringBuilder();
+        var line = new MemoryStream();
+        var buffer = new byte[64 * 1024];
         var n = 1;
-        long chars = 0;
-        try
+        long total = 0;
+        int read;
+        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
         {
-            int c;
-            while ((c = reader.Read()) >= 0)
+            total += read;
+            if (total > MaxFileSize) throw new BackupFormatException(Name, $"the file is larger than {MaxFileSize} bytes");
+            var start = 0;
+            for (var i = 0; i < read; i++)
             {
-                if (++chars > MaxFileSize) throw new BackupFormatException(Name, $"the file is larger than {MaxFileSize} bytes");
-                if (c == '\n')
-                {
-                    if (line.Length > 0 && line[^1] == '\r') line.Length--;
-                    lines.Add((line.ToString(), n++));
-                    line.Clear();
-                    continue;
-                }
-                if (c == '\uFEFF' && n == 1 && line.Length == 0)
-                    throw Error(1, "the file starts with a byte-order mark; Imcfls is UTF-8 without one");
-                if (line.Length >= MaxLineLength) throw Error(n, $"the line is longer than {MaxLineLength} characters");
-                line.Append((char)c);
+                if (buffer[i] != (byte)'\n') continue;
+                line.Write(buffer, start, i - start);
+                lines.Add((Decode(line, n), n));
+                n++;
+                line.SetLength(0);
+                start = i + 1;
             }
+            line.Write(buffer, start, read - start);
+            if (line.Length > MaxLineLength * 4L) throw Error(n, $"the line is longer than {MaxLineLength} characters");
         }
-        catch (DecoderFallbackException e)
-        {
-            throw Error(n, "the file is not valid UTF-8", e);
-        }
-        if (line.Length > 0) lines.Add((line.ToString(), n));
-        foreach (var (text, ln) in lines)
-            if (text.Any(ch => char.IsControl(ch) && ch != '\t') || text.Contains('\t', StringComparison.Ordinal))
-                throw Error(ln, "the line contains a control character");
+        if (line.Length > 0) lines.Add((Decode(line, n), n));
         return lines;
+
+        string Decode(MemoryStream bytes, int ln)
+        {
+            var span = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
+            if (span.Length > 0 && span[^1] == (byte)'\r') span = span[..^1];
+            if (ln == 1 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+                throw Error(1, "the file starts with a byte-order mark; Imcfls is UTF-8 without one");
+            string text;
+            try
+            {
+                text = strict.GetString(span);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw Error(ln, "the file is not valid UTF-8", e);
+            }
+            if (text.Length > MaxLineLength) throw Error(ln, $"the line is longer than {MaxLineLength} characters");
+            if (text.Any(char.IsControl)) throw Error(ln, "the line contains a control character");
+            return text;
+        }
     }
 
     private static void ReadHeader(Imcfls list, Dictionary<string, (string Value, int Line)> h, int sectionLine)
