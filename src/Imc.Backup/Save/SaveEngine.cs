@@ -209,15 +209,15 @@ public sealed class SaveEngine(ExchangeServer server)
             PackedFile packed;
             using (var stream = PrivateFileSystem.CreatePrivateFile(full))
             {
-                using var hashing = new HashingWriteStream(stream);
+                var hashing = new HashingWriteStream(stream);
                 using (var buffered = new BufferedStream(hashing, 64 * 1024))
                 {
                     write(buffered);
                     buffered.Flush();
+                    packed = new PackedFile(relativePath, hashing.BytesWritten, hashing.FinishHash());
                 }
                 // Linux makes every file durable at once before Imcfls (MakeDurable); elsewhere each file now.
                 if (!PrivateFileSystem.BatchSyncSupported) stream.Flush(flushToDisk: true);
-                packed = new PackedFile(relativePath, hashing.BytesWritten, hashing.FinishHash());
             }
             Files.Add(packed);
             CurrentFile = null;

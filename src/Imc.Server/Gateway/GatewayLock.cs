@@ -35,7 +35,10 @@ internal sealed class GatewayLock : IDisposable
         catch (IOException e) when (IsSharingViolation(e))
         {
             throw new ServerException($"The gateway mailbox {mailboxDn} is already logged on by {ReadHolder(holderPath)}.",
-                "Only one program at a time may log on to a gateway; wait for it to finish or stop it, then try again.", e);
+                "Only one program at a time may log on to a gateway; wait for it to finish or stop it, then try again.", e)
+            {
+                ExitCode = 4, // ExitCodes.GatewayBusy
+            };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -88,5 +91,6 @@ internal sealed class GatewayLock : IDisposable
     }
 
     /// <summary>ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION: .NET reports a held FileShare lock with these on every platform.</summary>
-    private static bool IsSharingViolation(IOException e) => (e.HResult & 0xFFFF) is 32 or 33;
+    // Windows: ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION; Unix: flock fails with EWOULDBLOCK (11 on Linux, 35 on macOS).
+    private static bool IsSharingViolation(IOException e) => (e.HResult & 0xFFFF) is 32 or 33 || (!OperatingSystem.IsWindows() && e.HResult is 11 or 35);
 }
