@@ -35,10 +35,7 @@ internal sealed class GatewayLock : IDisposable
         catch (IOException e) when (IsSharingViolation(e))
         {
             throw new ServerException($"The gateway mailbox {mailboxDn} is already logged on by {ReadHolder(holderPath)}.",
-                "Only one program at a time may log on to a gateway; wait for it to finish or stop it, then try again.", e)
-            {
-                ExitCode = 4, // ExitCodes.GatewayBusy
-            };
+                "Only one program at a time may log on to a gateway; wait for it to finish or stop it, then try again.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -90,7 +87,11 @@ internal sealed class GatewayLock : IDisposable
         return "another process (it has not said which)";
     }
 
-    /// <summary>ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION: .NET reports a held FileShare lock with these on every platform.</summary>
-    // Windows: ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION; Unix: flock fails with EWOULDBLOCK (11 on Linux, 35 on macOS).
-    private static bool IsSharingViolation(IOException e) => (e.HResult & 0xFFFF) is 32 or 33 || (!OperatingSystem.IsWindows() && e.HResult is 11 or 35);
+    /// <summary>
+    /// A lock another handle holds: ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows; on Unix .NET reports
+    /// the failed flock with its errno, EWOULDBLOCK (11 on Linux, 35 on macOS and the BSDs).
+    /// </summary>
+    private static bool IsSharingViolation(IOException e) => OperatingSystem.IsWindows()
+        ? (e.HResult & 0xFFFF) is 32 or 33
+        : e.HResult is 11 or 35;
 }
