@@ -15,9 +15,12 @@ internal static class TestPaths
     /// <summary>The folder with this repository's own test data (tests/TestData).</summary>
     public static string TestData => Path.Combine(RepoRoot, "tests", "TestData");
 
-    private static string FindRepoRoot()
+    private static string FindRepoRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Imc.slnx"))) return dir.FullName;
+        // With IMC_ARTIFACTS the output lives outside the repository: use where this file was compiled from.
+        for (var dir = new FileInfo(sourceFile).Directory; dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Imc.slnx"))) return dir.FullName;
         throw new InvalidOperationException($"Imc.slnx not found above {AppContext.BaseDirectory}.");
     }
