@@ -448,8 +448,9 @@ public sealed class SampleGenerator(int seed)
         }
         else if (r.Chance(0.4))
         {
-            // RTF bodies: PR_RTF_COMPRESSED arrives with RtfCompression (Imc.Formats/Mapi); until then the RTF source is kept aside.
-            _ = Rtf(text);
+            m.Properties.Set(PropTags.RtfCompressed, RtfCompression.Compress(Encoding.ASCII.GetBytes(Rtf(text))));
+            m.Properties.Set(PropTags.RtfInSync, true);
+            native = 2;
         }
         m.Properties.Set(PropTags.NativeBodyInfo, native);
     }

@@ -94,7 +94,13 @@ public sealed class SampleGeneratorTests
         // Bodies.
         Assert.All(all, m => Assert.NotNull(m.Properties.GetString(PropTags.Body)));
         Assert.Contains(all, m => m.Properties.GetBinary(PropTags.Html) is not null);
-        Assert.Contains(all, m => m.Properties.GetBinary(PropTags.Html) is null);
+        Assert.Contains(all, m => m.Properties.GetBinary(PropTags.Html) is null && m.Properties.GetBinary(PropTags.RtfCompressed) is null);
+        var rtf = all.Select(m => m.Properties.GetBinary(PropTags.RtfCompressed)).First(b => b is not null)!;
+        var rtfText = System.Text.Encoding.ASCII.GetString(RtfCompression.Decompress(rtf));
+        Assert.StartsWith(@"{\rtf1\ansi", rtfText);
+        Assert.EndsWith("}", rtfText);
+        Assert.Contains(all, m => m.Properties.GetInt32(PropTags.NativeBodyInfo) == 2);
+        Assert.Contains(all, m => m.Properties.GetInt32(PropTags.NativeBodyInfo) == 3);
 
         // Classes.
         foreach (var klass in new[] { "IPM.Note", "REPORT.IPM.Note.NDR", "REPORT.IPM.Note.DR", "IPM.Appointment", "IPM.Schedule.Meeting.Request", "IPM.Post" })
