@@ -27,7 +27,7 @@ internal static class Admin
         [],
         ("Commands", string.Join("\n", Commands.Select(c => $"{c.Name,-9} {c.Summary}"))));
 
-    public static int Main(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         if (args.Count == 0)
         {

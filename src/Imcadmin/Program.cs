@@ -1,4 +1,4 @@
 using Imc.Backup.CommandLine;
 using Imcadmin;
 
-return CommandRunner.Run(Admin.Program, Console.Error, () => Admin.Main(args, Console.Out, Console.Error));
+return CommandRunner.Run(Admin.Program, Console.Error, () => Admin.Run(args, Console.Out, Console.Error));
