@@ -1,6 +1,8 @@
 using System.Globalization;
 using Imc.Formats.Csv;
 using Imc.Server.Directory;
+using CsvAttribute = Imc.Formats.Csv.DirectoryAttribute;
+using DirectoryAttribute = Imc.Server.Directory.DirectoryAttribute;
 
 namespace Imc.Backup.Directory;
 
@@ -18,8 +20,8 @@ namespace Imc.Backup.Directory;
 /// </remarks>
 public static class GatewayObjectCsv
 {
-    public const string ObjClass = "Obj-Class";
-    public const string Mode = "Mode";
+    public const string ObjClass = DirectoryRecord.ObjectClassName;
+    public const string Mode = DirectoryRecord.ModeName;
     public const string DirectoryName = "Directory Name";
     public const string ObjDistName = "Obj-Dist-Name";
 
@@ -35,18 +37,17 @@ public static class GatewayObjectCsv
     public static DirectoryRecord ToRecord(DirectoryObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        var record = new DirectoryRecord();
-        record.Add(ObjClass, [obj.ObjectClass]);
-        record.Add(Mode, [ModeValue]);
-        record.Add(DirectoryName, [ExchangeDn.CommonName(obj.DistinguishedName)]);
-        record.Add(ObjDistName, [obj.DistinguishedName]);
-        foreach (var attribute in obj.Attributes)
+        var columns = new List<CsvAttribute>
         {
-            // An attribute spelled like a leading column would give the header a duplicate name; those four come
-            // from the object itself.
-            if (IsLeadingColumn(attribute.Name)) continue;
-            record.Add(attribute.Name, [.. attribute.Texts]);
-        }
+            new(ObjClass, obj.ObjectClass),
+            new(Mode, ModeValue),
+            new(DirectoryName, ExchangeDn.CommonName(obj.DistinguishedName)),
+            new(ObjDistName, obj.DistinguishedName),
+        };
+        // An attribute spelled like a leading column would give the header a duplicate name; those four come from
+        // the object itself.
+        columns.AddRange(obj.Attributes.Where(a => !IsLeadingColumn(a.Name)).Select(a => new CsvAttribute(a.Name, [.. a.Texts])));
+        var record = new DirectoryRecord(columns);
         return record;
     }
 

@@ -1,8 +1,6 @@
 using Imc.Formats.Mapi;
 using Imc.Server;
-using Imc.Server.Directory;
 using Imc.Server.Gateway;
-using Imc.Server.Registry;
 using Imc.Server.Setup;
 using Imc.Server.Store;
 
@@ -15,19 +13,7 @@ internal static class TestServers
 
     public static string GatewayDn => ImcInstaller.GatewayDn(Options);
 
-    public static ExchangeServer Create(string path)
-    {
-        var layout = new ServerLayout(path);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(layout.DirectoryDb)!);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(layout.PrivateStoreDb)!);
-        using (var registry = new RegistryStore(SqliteDatabase.Open(layout.RegistryDb, create: true)))
-            ImcInstaller.InstallRegistry(registry, layout, Options);
-        using (var directory = new DirectoryStore(SqliteDatabase.Open(layout.DirectoryDb, create: true)))
-            ImcInstaller.InstallDirectory(directory, Options);
-        using (var store = new InformationStore(SqliteDatabase.Open(layout.PrivateStoreDb, create: true)))
-            store.CreateGatewayMailbox(GatewayDn, ImcInstaller.DisplayName(Options), ["MTS-IN", "MTS-OUT", "Bad", "ContentConversionFailed", "Work"]);
-        return ExchangeServer.Open(path);
-    }
+    public static ExchangeServer Create(string path) => ServerSetup.Create(path, Options);
 
     /// <summary>Adds <paramref name="count"/> messages to <paramref name="queue"/>; every third has an attachment.</summary>
     public static List<long> AddMessages(ExchangeServer server, string queue, int count, string tag = "m")
