@@ -11,7 +11,8 @@ public static class AtomicFile
     /// <summary>Unix mode of files in a Backup: they hold people's mail (DESIGN.md §6 promise 5).</summary>
     public const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="overwrite">Replace an existing file (the rename replaces it atomically) instead of failing.</param>
+    public static void Write(string path, Action<Stream> write, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
@@ -26,7 +27,7 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(tmp, full, overwrite: false);
+            File.Move(tmp, full, overwrite);
         }
         catch
         {
