@@ -288,9 +288,9 @@ public sealed class ImcadminTests : IDisposable
         Assert.True(r.ExitCode == 0, r.ToString());
         var output = _temp.Combine("two-files.eml");
         Assert.Equal($"Wrote {output} (2 attachments)\n", r.Stdout.ReplaceLineEndings("\n"));
-        var mime = MimeMessage.Load(output);
+        var mime = MimeMessage.Load(output, TestContext.Current.CancellationToken);
         Assert.Equal(["AUTHORS", "README"], mime.Attachments.OfType<MimePart>().Select(a => a.FileName));
-        Assert.All(mime.Attachments.OfType<MimePart>(), a => Assert.True(a.Content.Stream.Length > 0 || a.Content.Open().ReadByte() >= 0));
+        Assert.All(mime.Attachments.OfType<MimePart>(), a => Assert.True(a.Content!.Open().ReadByte() >= 0));
 
         var again = Admin("tnef", "eml", input);
         Assert.Equal(3, again.ExitCode);
