@@ -1,1 +1,4 @@
-return 0;
+using Imc.Backup.CommandLine;
+using Imcadmin;
+
+return CommandRunner.Run(Admin.Program, Console.Error, () => Admin.Run(args, Console.Out, Console.Error));
