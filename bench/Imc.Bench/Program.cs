@@ -20,7 +20,7 @@ namespace Imc.Bench;
 /// </summary>
 public static class Program
 {
-    private static readonly string[] AllStages = ["gen", "add", "add1", "read", "measure", "tnef-null", "tnef-files", "read-tnef"];
+    private static readonly string[] AllStages = ["gen", "add", "add1", "read", "measure", "tnef-null", "tnef-files", "files-nohash", "read-tnef", "create"];
 
     public static int Main(string[] args)
     {
@@ -29,6 +29,7 @@ public static class Program
         long? attachment = null;
         var dir = Path.Combine(Path.GetTempPath(), "imc-bench");
         var stages = AllStages.ToList();
+        var reuse = false; // keep DIR/server from an earlier run (same -n and -seed) instead of adding the messages again
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i].TrimStart('-').ToLowerInvariant())
@@ -38,30 +39,39 @@ public static class Program
                 case "attachment": attachment = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "dir": dir = args[++i]; break;
                 case "stages": stages = [.. args[++i].Split(',')]; break;
+                case "reuse": reuse = true; break;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]}");
                     return 1;
             }
         }
-        if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
-        System.IO.Directory.CreateDirectory(dir);
+        var serverPath = Path.Combine(dir, "server");
+        reuse &= File.Exists(Path.Combine(serverPath, "registry.db"));
+        if (reuse)
+        {
+            foreach (var sub in System.IO.Directory.EnumerateDirectories(dir).Where(d => Path.GetFileName(d) != "server"))
+                System.IO.Directory.Delete(sub, recursive: true);
+        }
+        else
+        {
+            if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
+            System.IO.Directory.CreateDirectory(dir);
+        }
         Console.WriteLine($"# imc-bench: {count} messages, seed {seed}{(attachment is { } a ? $", attachment {a} bytes" : "")}, {dir}");
         Console.WriteLine($"{"stage",-12} {"seconds",8} {"MB",8} {"MB/s",8} {"msg/s",8} {"alloc MB",9} {"alloc/MB",9}");
 
-        var serverPath = Path.Combine(dir, "server");
         if (stages.Contains("gen"))
             Stage("gen", count, () => Drain(new SampleGenerator(seed) { AttachmentSize = attachment }.Generate(count).Select(x => x.Message)));
 
-        // The server every later stage reads (always created; "add" times it).
-        long added = 0;
+        // The server every later stage reads (created unless reused; "add" times it).
         var addTime = Stopwatch.StartNew();
-        using (var server = ServerSetup.Create(serverPath, new InstallOptions()))
+        if (!reuse)
         {
+            using var server = ServerSetup.Create(serverPath, new InstallOptions());
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
             addTime.Restart();
             ServerSetup.AddSamples(server, count, seed, attachmentSize: attachment);
             addTime.Stop();
-            added = new FileInfo(server.Layout.PrivateStoreDb).Length;
             if (stages.Contains("add"))
                 Report("add", addTime.Elapsed.TotalSeconds, StoreBytes(server), count, GC.GetTotalAllocatedBytes(precise: true) - allocated);
         }
@@ -77,6 +87,26 @@ public static class Program
             {
                 foreach (var m in messages) folder.AddMessage(m);
                 return StoreBytes(server);
+            });
+        }
+
+        if (stages.Contains("create"))
+        {
+            // Only file creation and writing (135 KB each, the mix's average), as imcsave opens its files: the OS part of a save.
+            var plain = Path.Combine(dir, "create");
+            System.IO.Directory.CreateDirectory(plain);
+            var data = new byte[135_000];
+            Stage("create", count, () =>
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    using var file = new FileStream(Path.Combine(plain, $"{i:D8}.tnef"), new FileStreamOptions
+                    {
+                        Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
+                    });
+                    file.Write(data);
+                }
+                return (long)count * data.Length;
             });
         }
 
@@ -106,6 +136,18 @@ public static class Program
                     return System.IO.Directory.EnumerateFiles(outDir).Sum(f => new FileInfo(f).Length);
                 });
             }
+            if (stages.Contains("files-nohash"))
+            {
+                var plain = Path.Combine(dir, "plain");
+                System.IO.Directory.CreateDirectory(plain);
+                var i = 0;
+                Stage("files-nohash", count, () => ForEachMessage(folders, m =>
+                {
+                    using var file = new FileStream(Path.Combine(plain, $"{++i:D8}.tnef"), new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 });
+                    TnefWriter.Write(m, file);
+                    return file.Length;
+                }));
+            }
             if (stages.Contains("read-tnef") && System.IO.Directory.Exists(outDir))
                 Stage("read-tnef", count, () =>
                 {
@@ -118,7 +160,7 @@ public static class Program
                     return bytes;
                 });
         }
-        Console.WriteLine($"# store {added / 1e6:F0} MB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+        Console.WriteLine($"# priv.db {new FileInfo(new ServerLayout(serverPath).PrivateStoreDb).Length / 1e6:F0} MB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
         return 0;
     }
 
@@ -190,19 +232,18 @@ public static class Program
     private static long WriteHashed(MapiMessage m, string path)
     {
         using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 });
-        using var hashing = new HashingStream(file);
-        using (var buffered = new BufferedStream(hashing, 64 * 1024))
-        {
-            TnefWriter.Write(m, buffered);
-            buffered.Flush();
-        }
+        var hashing = new HashingStream(file);
+        using var buffered = new BufferedStream(hashing, 64 * 1024);
+        TnefWriter.Write(m, buffered);
+        buffered.Flush();
         hashing.Finish();
         return hashing.Count;
     }
 
     private static void Syncfs(string folder)
     {
-        using var handle = File.OpenHandle(folder, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
+        // Any descriptor on the file system will do; a folder cannot be opened through File.OpenHandle.
+        using var handle = File.OpenHandle(System.IO.Directory.EnumerateFiles(folder).First(), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
         if (syncfs(handle.DangerousGetHandle().ToInt32()) != 0) throw new IOException("syncfs failed");
     }
 
