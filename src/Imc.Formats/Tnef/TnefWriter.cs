@@ -24,6 +24,7 @@ public sealed class TnefWriter
     private readonly TnefSink _sink;
     private readonly Encoding _ansi;
     private readonly int _depth;
+    private TnefSink? _scratch;
 
     private TnefWriter(TnefSink sink, MapiMessage message, int depth)
     {
@@ -37,9 +38,9 @@ public sealed class TnefWriter
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(output);
-        using var buffered = new BufferedStream(new NonClosingStream(output), 65536);
-        new TnefWriter(new TnefSink(buffered), message, 0).WriteMessage(message);
-        buffered.Flush();
+        using var sink = new TnefSink(output);
+        new TnefWriter(sink, message, 0).WriteMessage(message);
+        sink.Flush();
     }
 
     /// <summary>Writes <paramref name="message"/> to a new file at <paramref name="path"/>.</summary>
@@ -111,6 +112,8 @@ public sealed class TnefWriter
         Attribute(TnefAttribute.LevelMessage, TnefAttribute.MsgProps, s => PropertyList(s, p, null));
 
         foreach (var a in m.Attachments) WriteAttachment(a);
+        _scratch?.Dispose();
+        _scratch = null;
     }
 
     private void WriteAttachment(MapiAttachment a)
@@ -131,18 +134,66 @@ public sealed class TnefWriter
         LegacyDate(L, TnefAttribute.AttachCreateDate, p, PropTags.CreationTime);
         LegacyDate(L, TnefAttribute.AttachModifyDate, p, PropTags.LastModificationTime);
         if (a.EmbeddedMessage is null && !ole && a.Data is { } data)
-            Attribute(L, TnefAttribute.AttachData, s => s.Content(data));
-        Attribute(L, TnefAttribute.Attachment, s => PropertyList(s, p, a));
+            StreamedAttribute(L, TnefAttribute.AttachData, s => s.Content(data), data.Length);
+        if (a.EmbeddedMessage is not null || (ole && a.Data is not null))
+            StreamedAttribute(L, TnefAttribute.Attachment, s => PropertyList(s, p, a)); // carries the data object
+        else
+            Attribute(L, TnefAttribute.Attachment, s => PropertyList(s, p, a));
     }
 
-    /// <summary>Writes one attribute: a counting pass gives its length, then header, data and checksum.</summary>
+    /// <summary>
+    /// Writes one attribute whose body is small (no attachment data): the body is built once in memory, then
+    /// header, body and checksum are written.
+    /// </summary>
     private void Attribute(byte level, uint id, Action<TnefSink> body)
     {
-        var counter = new TnefSink(null);
-        body(counter);
-        var length = counter.Count;
+        if (_sink.Counting)
+        {
+            var start = _sink.Count;
+            body(_sink);
+            CheckLength(id, _sink.Count - start);
+            _sink.Skip(2);
+            _sink.Skip(1 + 4 + 4);
+            return;
+        }
+        var scratch = _scratch ??= TnefSink.Memory();
+        scratch.Clear();
+        body(scratch);
+        CheckLength(id, scratch.Count);
+        _sink.U8(level);
+        _sink.U32(id);
+        _sink.U32((uint)scratch.Count);
+        _sink.Write(scratch.Written);
+        _sink.U16(scratch.Checksum);
+    }
+
+    private static void CheckLength(uint id, long length)
+    {
         if (length > uint.MaxValue)
             throw new InvalidOperationException($"{TnefAttribute.NameOf(id)} would be {length} bytes; a TNEF attribute holds at most {uint.MaxValue}.");
+    }
+
+    /// <summary>
+    /// Writes one attribute that streams attachment data: its length is <paramref name="knownLength"/> or comes
+    /// from a counting pass (which reads no data), then header, data and checksum.
+    /// </summary>
+    private void StreamedAttribute(byte level, uint id, Action<TnefSink> body, long? knownLength = null)
+    {
+        if (knownLength is { } known && _sink.Counting)
+        {
+            CheckLength(id, known);
+            _sink.Skip(1 + 4 + 4 + known + 2);
+            return;
+        }
+        long length;
+        if (knownLength is { } given) length = given;
+        else
+        {
+            var counter = new TnefSink(null);
+            body(counter);
+            length = counter.Count;
+        }
+        CheckLength(id, length);
         if (_sink.Counting) { _sink.Skip(1 + 4 + 4 + length + 2); return; }
         _sink.U8(level);
         _sink.U32(id);
@@ -174,7 +225,7 @@ public sealed class TnefWriter
 
     private void AnsiZ(TnefSink s, string value)
     {
-        s.Write(_ansi.GetBytes(value));
+        s.Encoded(_ansi, value);
         s.U8(0);
     }
 
@@ -217,8 +268,8 @@ public sealed class TnefWriter
             if (s.Counting) s.Skip(length);
             else
             {
-                using var nested = new SinkStream(s);
-                new TnefWriter(new TnefSink(nested), embedded, _depth + 1).WriteMessage(embedded);
+                // The nested stream has its own attribute checksums; its bytes also count in this attribute's sum.
+                new TnefWriter(TnefSink.Child(s), embedded, _depth + 1).WriteMessage(embedded);
             }
             s.Pad(16 + length);
         }
@@ -273,11 +324,8 @@ public sealed class TnefWriter
             s.Guid(name.PropertySet);
             if (name.IsString)
             {
-                var bytes = Encoding.Unicode.GetBytes(name.Name + "\0");
                 s.U32(1);
-                s.U32((uint)bytes.Length);
-                s.Write(bytes);
-                s.Pad(bytes.Length);
+                CountedText(s, Encoding.Unicode, name.Name!, 2);
             }
             else
             {
@@ -313,8 +361,8 @@ public sealed class TnefWriter
             case PropType.Currency or PropType.I8: s.U64((ulong)(long)v); break;
             case PropType.SysTime: s.U64((ulong)ToFileTime((DateTime)v)); break;
             case PropType.Clsid: s.Guid((Guid)v); break;
-            case PropType.String8: Counted(s, [.. _ansi.GetBytes((string)v), 0]); break;
-            case PropType.Unicode: Counted(s, Encoding.Unicode.GetBytes((string)v + "\0")); break;
+            case PropType.String8: CountedText(s, _ansi, (string)v, 1); break;
+            case PropType.Unicode: CountedText(s, Encoding.Unicode, (string)v, 2); break;
             case PropType.Binary: Counted(s, (byte[])v); break;
             case PropType.Object:
                 var o = (MapiObject)v;
@@ -328,6 +376,16 @@ public sealed class TnefWriter
         }
     }
 
+    /// <summary>A counted, NUL-terminated, padded string, encoded straight into the sink.</summary>
+    private static void CountedText(TnefSink s, Encoding encoding, string text, int nulBytes)
+    {
+        var length = encoding.GetByteCount(text) + nulBytes;
+        s.U32((uint)length);
+        s.Encoded(encoding, text);
+        s.Write(stackalloc byte[nulBytes]);
+        s.Pad(length);
+    }
+
     private static void Counted(TnefSink s, byte[] bytes)
     {
         s.U32((uint)bytes.Length);
@@ -339,36 +397,4 @@ public sealed class TnefWriter
     internal static long ToFileTime(DateTime d) => d.Ticks - FileTimeEpochTicks;
 
     internal const long FileTimeEpochTicks = 504911232000000000L;
-
-    /// <summary>A write-only stream into a sink, for nested (embedded) TNEF streams.</summary>
-    private sealed class SinkStream(TnefSink sink) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => sink.Write(buffer.AsSpan(offset, count));
-        public override void Write(ReadOnlySpan<byte> buffer) => sink.Write(buffer);
-    }
-
-    /// <summary>Lets the writer dispose its buffer without closing the caller's stream.</summary>
-    private sealed class NonClosingStream(Stream inner) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
-    }
 }
