@@ -31,11 +31,24 @@ public sealed class PropertyBag : IReadOnlyList<MapiProperty>
         Set(new MapiProperty(new PropTag(id, type), value, name));
     }
 
-    public MapiProperty? Find(PropTag tag) => tag.IsNamed
-        ? _items.Find(p => p.Tag.Id == tag.Id)
-        : _items.Find(p => p.Name is null && p.Tag.Id == tag.Id);
+    // Plain loops rather than List.Find with a lambda: these run for every property of every message read or written.
+    public MapiProperty? Find(PropTag tag)
+    {
+        var named = tag.IsNamed;
+        foreach (var p in _items)
+            if (p.Tag.Id == tag.Id && (named || p.Name is null)) return p;
+        return null;
+    }
 
-    public MapiProperty? Find(PropertyName name) => _items.Find(p => name.Equals(p.Name));
+    public MapiProperty? Find(PropertyName name)
+    {
+        foreach (var p in _items)
+            if (name.Equals(p.Name)) return p;
+        return null;
+    }
+
+    /// <summary>Makes room for <paramref name="capacity"/> properties at once (a decoder that knows the count).</summary>
+    public void EnsureCapacity(int capacity) => _items.EnsureCapacity(capacity);
 
     public bool Remove(PropTag tag)
     {
@@ -55,9 +68,17 @@ public sealed class PropertyBag : IReadOnlyList<MapiProperty>
     public IEnumerator<MapiProperty> GetEnumerator() => _items.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private int IndexOf(MapiProperty property) => property.Name is not null
-        ? _items.FindIndex(p => property.Name.Equals(p.Name))
-        : _items.FindIndex(p => p.Name is null && p.Tag.Id == property.Tag.Id);
+    private int IndexOf(MapiProperty property)
+    {
+        var name = property.Name;
+        var id = property.Tag.Id;
+        for (var i = 0; i < _items.Count; i++)
+        {
+            var p = _items[i];
+            if (name is not null ? name.Equals(p.Name) : p.Name is null && p.Tag.Id == id) return i;
+        }
+        return -1;
+    }
 
     private ushort NextNamedId()
     {

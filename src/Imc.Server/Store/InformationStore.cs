@@ -135,6 +135,25 @@ public sealed class InformationStore : IDisposable
         return bag;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> as one write transaction of the store (or inside the one already open): the
+    /// messages it adds, deletes or changes are committed together — all of them or none — with one flush to disk
+    /// instead of one per message. For bulk work (restoring or deleting thousands of messages), commit every few
+    /// hundred messages or tens of MB, so a transaction (and the write-ahead log) stays bounded.
+    /// </summary>
+    public T InTransaction<T>(Func<T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return Write(work);
+    }
+
+    /// <inheritdoc cref="InTransaction{T}(Func{T})"/>
+    public void InTransaction(Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Write(() => { work(); return 0; });
+    }
+
     /// <summary>Runs <paramref name="work"/> in one write transaction (or the one open), keeping the named-property cache in step.</summary>
     internal T Write<T>(Func<T> work)
     {

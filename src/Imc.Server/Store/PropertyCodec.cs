@@ -56,6 +56,7 @@ internal static class PropertyCodec
         if (version != FormatVersion)
             throw new ServerException($"A property blob in the information store has format {version}; this program reads format {FormatVersion}.", "The store was written by a newer version; use that version.");
         var count = (int)r.VarInt();
+        into.EnsureCapacity(into.Count + count);
         for (var i = 0; i < count; i++)
         {
             var tag = new PropTag(r.UInt32());

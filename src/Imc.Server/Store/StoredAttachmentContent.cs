@@ -1,3 +1,4 @@
+using System.Buffers;
 using Imc.Formats.Mapi;
 using Microsoft.Data.Sqlite;
 
@@ -5,7 +6,9 @@ namespace Imc.Server.Store;
 
 /// <summary>
 /// Attachment data as the store keeps them: 1 MiB rows of attachment_chunks, read only when a stream reads them,
-/// each piece through SQLite's incremental blob I/O — a 1 GiB attachment never sits in memory. Reads use the
+/// each large piece through SQLite's incremental blob I/O — a 1 GiB attachment never sits in memory. A small
+/// piece (most attachments are a few KB) is fetched whole with one query into a pooled buffer: opening a blob
+/// handle costs a lookup query plus a statement compilation, more than the bytes themselves. Reads use the
 /// store's connection, so they work for as long as the store is open.
 /// </summary>
 internal sealed class StoredAttachmentContent(InformationStore store, long attachmentId, long length) : BinaryContent
@@ -16,9 +19,14 @@ internal sealed class StoredAttachmentContent(InformationStore store, long attac
 
     private sealed class ChunkStream(InformationStore store, long attachmentId, long length) : Stream
     {
+        /// <summary>Pieces up to this size are read with one query rather than through a blob handle.</summary>
+        private const int SmallPiece = 64 * 1024;
+
         private long _position;
         private long _chunkIndex = -1;
         private SqliteBlob? _blob;
+        private byte[]? _small;
+        private int _smallLength;
 
         public override bool CanRead => true;
         public override bool CanSeek => true;
@@ -39,11 +47,19 @@ internal sealed class StoredAttachmentContent(InformationStore store, long attac
             var index = _position / StoreSchema.ChunkSize;
             var within = _position % StoreSchema.ChunkSize;
             if (index != _chunkIndex) OpenChunk(index);
-            var n = (int)Math.Min(buffer.Length, Math.Min(_blob!.Length - within, length - _position));
+            var pieceLength = _blob?.Length ?? _smallLength;
+            var n = (int)Math.Min(buffer.Length, Math.Min(pieceLength - within, length - _position));
             if (n <= 0)
                 throw new ServerException($"Attachment {attachmentId} in {store.Database.Path} is damaged: piece {index} ends before byte {_position} of {length}.");
-            _blob.Position = within;
-            _blob.ReadExactly(buffer[..n]);
+            if (_blob is not null)
+            {
+                _blob.Position = within;
+                _blob.ReadExactly(buffer[..n]);
+            }
+            else
+            {
+                _small.AsSpan((int)within, n).CopyTo(buffer);
+            }
             _position += n;
             return n;
         }
@@ -52,6 +68,18 @@ internal sealed class StoredAttachmentContent(InformationStore store, long attac
         {
             _blob?.Dispose();
             _blob = null;
+            _chunkIndex = -1;
+            if (length - index * StoreSchema.ChunkSize <= SmallPiece)
+            {
+                using var r = store.Prepared("SELECT data FROM attachment_chunks WHERE attachment_id=$a AND n=$n", ("$a", attachmentId), ("$n", index)).ExecuteReader();
+                if (!r.Read())
+                    throw new ServerException($"Attachment {attachmentId} in {store.Database.Path} has no piece {index} (the message was deleted or the store is damaged).");
+                var size = r.IsDBNull(0) ? 0 : (int)Math.Min(r.GetBytes(0, 0, null, 0, 0), SmallPiece);
+                _small ??= ArrayPool<byte>.Shared.Rent(SmallPiece);
+                _smallLength = size == 0 ? 0 : (int)r.GetBytes(0, 0, _small, 0, size);
+                _chunkIndex = index;
+                return;
+            }
             var rowId = store.FindChunk(attachmentId, index)
                 ?? throw new ServerException($"Attachment {attachmentId} in {store.Database.Path} has no piece {index} (the message was deleted or the store is damaged).");
             _blob = new SqliteBlob(store.Database.Connection, "attachment_chunks", "data", rowId, readOnly: true);
@@ -73,6 +101,8 @@ internal sealed class StoredAttachmentContent(InformationStore store, long attac
         {
             if (disposing) _blob?.Dispose();
             _blob = null;
+            if (_small is { } small) ArrayPool<byte>.Shared.Return(small);
+            _small = null;
             base.Dispose(disposing);
         }
     }
