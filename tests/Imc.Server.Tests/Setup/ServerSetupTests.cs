@@ -44,7 +44,7 @@ public sealed class ServerSetupTests : IDisposable
 
         var partial = _temp.Combine("p");
         var store = Path.Combine(partial, "exchsrvr", "mdbdata", "priv.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(store)!);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(store)!);
         File.WriteAllText(store, "not a database");
         ex = Assert.Throws<ServerException>(() => ServerSetup.Create(partial, new InstallOptions()));
         Assert.Equal($"{Path.GetFullPath(partial)} already holds part of a server ({store}); it is never overwritten.", ex.Message);
@@ -56,7 +56,7 @@ public sealed class ServerSetupTests : IDisposable
     public void Create_accepts_an_existing_empty_folder()
     {
         var path = _temp.Combine("empty");
-        Directory.CreateDirectory(path);
+        System.IO.Directory.CreateDirectory(path);
         ServerSetup.Create(path, new InstallOptions()).Dispose();
         Assert.True(new ServerLayout(path).Exists);
     }
