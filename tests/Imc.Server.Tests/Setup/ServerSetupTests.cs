@@ -21,7 +21,7 @@ public sealed class ServerSetupTests : IDisposable
             Assert.True(File.Exists(layout.RegistryDb));
             Assert.True(File.Exists(layout.DirectoryDb));
             Assert.True(File.Exists(layout.PrivateStoreDb));
-            foreach (var f in ServerLayout.ImcDataFolders) Assert.True(Directory.Exists(Path.Combine(layout.ImcData, f)), f);
+            foreach (var f in ServerLayout.ImcDataFolders) Assert.True(System.IO.Directory.Exists(Path.Combine(layout.ImcData, f)), f);
             var id = ImcIdentity.Read(server.Registry);
             Assert.Equal("EXCH9", id.HomeDsa);
             var mailbox = server.Store.FindMailbox(id.GatewayDn);
