@@ -1,0 +1,42 @@
+namespace Imc.Formats.Ini;
+
+/// <summary>A <c>[Section]</c> and its entries in order. Keys are unique, compared case-insensitively as Windows does.</summary>
+public sealed class IniSection
+{
+    private readonly List<IniEntry> _entries = [];
+    private readonly Dictionary<string, int> _index = new(StringComparer.OrdinalIgnoreCase);
+
+    public IniSection(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<IniEntry> Entries => _entries;
+
+    /// <summary>The value of <paramref name="key"/> (case-insensitive), or null.</summary>
+    public string? this[string key] => _index.TryGetValue(key, out var i) ? _entries[i].Value : null;
+
+    public bool Contains(string key) => _index.ContainsKey(key);
+
+    /// <summary>Adds an entry; a key that is already there (in any case) throws <see cref="ArgumentException"/>.</summary>
+    public IniSection Add(string key, string value)
+    {
+        if (!TryAdd(key, value)) throw new ArgumentException($"Key \"{key}\" is already in [{Name}].", nameof(key));
+        return this;
+    }
+
+    /// <summary>Adds an entry unless the key is already there; returns whether it was added.</summary>
+    public bool TryAdd(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!_index.TryAdd(key, _entries.Count)) return false;
+        _entries.Add(new IniEntry(key, value));
+        return true;
+    }
+
+    public override string ToString() => $"[{Name}] ({_entries.Count} entries)";
+}

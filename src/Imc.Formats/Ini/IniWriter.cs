@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace Imc.Formats.Ini;
+
+/// <summary>
+/// Writes an .ini file: <c>[Section]</c> lines, <c>Key=Value</c> lines, a blank line between sections, CRLF, no
+/// quoting, no comments, UTF-8 without a BOM. UTF-8 because our packing list holds file names that may be
+/// non-ASCII; a file of ASCII text (the usual case) is byte for byte the ANSI file Windows would write. Anything the
+/// reader would read back differently (line breaks, blanks at either end, surrounding quotes, '=' in a key, ...) is
+/// refused with <see cref="ArgumentException"/>.
+/// </summary>
+public static class IniWriter
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static void Write(Stream stream, IniDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(Utf8.GetBytes(ToText(document)));
+    }
+
+    public static string ToText(IniDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var sb = new StringBuilder();
+        foreach (var section in document.Sections)
+        {
+            if (sb.Length > 0) sb.Append("\r\n");
+            Check(section.Name, "Section name", section.Name.Contains(']', StringComparison.Ordinal));
+            sb.Append('[').Append(section.Name).Append("]\r\n");
+            foreach (var (key, value) in section.Entries)
+            {
+                Check(key, $"Key in [{section.Name}]", key.Contains('=', StringComparison.Ordinal) || (key.Length > 0 && key[0] is ';' or '['));
+                if (value.Length > 0) Check(value, $"Value of {key} in [{section.Name}]", IsQuoted(value));
+                sb.Append(key).Append('=').Append(value).Append("\r\n");
+            }
+        }
+        return sb.ToString();
+    }
+
+    internal static bool IsQuoted(string value) => value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0];
+
+    private static void Check(string text, string what, bool extraProblem)
+    {
+        if (text.Length == 0 || extraProblem || text != text.Trim() || text.AsSpan().IndexOfAny("\r\n\0") >= 0 || char.IsSurrogate(text[^1]) && !char.IsLowSurrogate(text[^1]))
+            throw new ArgumentException($"{what} \"{text}\" cannot be written to an .ini file unchanged.");
+    }
+}
