@@ -25,6 +25,8 @@ public sealed class ImcIdentity
     /// <summary>OBJECT_GUID_MAIL_GATEWAY: the ObjectGUID every EDK gateway, the IMC among them, registers.</summary>
     public const string MailGatewayObjectGuid = "61DF5950-E40A-11ce-A2C9-00AA0040E865";
 
+    private const string RestoreHint = "Restore the IMC's service registry values (imcrestore -restore Registry) or reinstall it with 'imcadmin setup'.";
+
     private ImcIdentity() { }
 
     /// <summary>The Imcdata folder (Parameters\RootDir), a folder of this machine that exists.</summary>
@@ -71,7 +73,7 @@ public sealed class ImcIdentity
         if (!registry.KeyExists(ParametersKeyPath))
             throw new ServerException(
                 $"The Internet Mail Connector's registry key {ParametersKeyPath} does not exist.",
-                "Restore the IMC's service registry values (imcrestore -restore Registry) or reinstall it.");
+                RestoreHint);
 
         var rootDir = ReadString(registry, ParametersKeyPath, "RootDir");
         var homeDsa = ReadString(registry, ParametersKeyPath, "HomeDSA");
@@ -88,11 +90,11 @@ public sealed class ImcIdentity
         catch (ArgumentException)
         {
             throw new ServerException(
-                $"The registry value SiteDN in {ParametersKeyPath} is '{siteDn}'; expected a site DN of the form /o=Organization/ou=Site.");
+                $"The registry value SiteDN in {ParametersKeyPath} is '{siteDn}'; expected a site DN of the form /o=Organization/ou=Site.", RestoreHint);
         }
         if (!ExchangeDn.IsValidName(commonName))
             throw new ServerException(
-                $"The registry value CommonName in {ParametersKeyPath} is '{commonName}'; expected a directory name without '/', '=' or control characters.");
+                $"The registry value CommonName in {ParametersKeyPath} is '{commonName}'; expected a directory name without '/', '=' or control characters.", RestoreHint);
 
         if (!System.IO.Directory.Exists(rootDir))
             throw new ServerException(
@@ -157,13 +159,13 @@ public sealed class ImcIdentity
     {
         var value = registry.GetValue(key, name)
             ?? throw new ServerException($"The registry value {name} is missing from {key}.",
-                "Restore the IMC's service registry values (imcrestore -restore Registry) or reinstall it.");
+                RestoreHint);
         if (value.Type is not (RegType.Sz or RegType.ExpandSz))
-            throw new ServerException($"The registry value {name} in {key} is {RegType.Name(value.Type)}; expected REG_SZ.");
+            throw new ServerException($"The registry value {name} in {key} is {RegType.Name(value.Type)}; expected REG_SZ.", RestoreHint);
         var text = value.AsString()!;
         if (value.Type == RegType.ExpandSz) text = Environment.ExpandEnvironmentVariables(text);
         if (string.IsNullOrWhiteSpace(text))
-            throw new ServerException($"The registry value {name} in {key} is empty.");
+            throw new ServerException($"The registry value {name} in {key} is empty.", RestoreHint);
         return text;
     }
 }
