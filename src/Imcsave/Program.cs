@@ -1,1 +1,4 @@
-return 0;
+using Imc.Backup.CommandLine;
+using Imcsave;
+
+return CommandRunner.Run("imcsave", Console.Error, () => ImcsaveCommand.Execute(args));

@@ -1,0 +1,330 @@
+using System.Globalization;
+using System.Text;
+
+namespace Imc.Backup.PackingList;
+
+/// <summary>
+/// Reads our own packing list strictly (docs/backup-format.md): anything that is not exactly what imcsave writes —
+/// a duplicate section or key, an unknown section or key, a line that is not <c>Key=Value</c>, a missing required
+/// key, a bad number, time, hex string or file name, entries that contradict each other — is a
+/// <see cref="BackupFormatException"/> naming <c>Imcfls</c> and the line. A list that reads is self-consistent.
+/// </summary>
+public static class PackingListReader
+{
+    public const int MaxLineLength = 64 * 1024;
+    public const long MaxFileSize = 256L * 1024 * 1024;
+
+    private const string Name = BackupLayout.PackingListName;
+    private static readonly string[] Sections = ["Imcsave", "Queues", "Files", "Messages"];
+    private static readonly string[] HeaderKeys =
+        ["Format", "Tool", "Server", "Organization", "Site", "Gateway", "Started", "Finished", "Items", "TransferEnabled", "Delete", "Deleted", "Kept"];
+
+    /// <summary>Reads the packing list at <paramref name="path"/>; a missing file is a <see cref="BackupFormatException"/> too.</summary>
+    public static Imcfls ReadFile(string path)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new BackupFormatException(Name, "the packing list is missing: the backup is incomplete and cannot be trusted", e);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new BackupFormatException(Name, "the packing list is missing: the backup is incomplete and cannot be trusted", e);
+        }
+        using (stream)
+        {
+            if (stream.Length > MaxFileSize) throw new BackupFormatException(Name, $"the file is {stream.Length} bytes; a packing list is at most {MaxFileSize} bytes");
+            return Read(stream);
+        }
+    }
+
+    public static Imcfls Read(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var lines = ReadLines(input);
+        var sections = new Dictionary<string, Dictionary<string, (string Value, int Line)>>(StringComparer.OrdinalIgnoreCase);
+        var order = new Dictionary<string, List<(string Key, string Value, int Line)>>(StringComparer.OrdinalIgnoreCase);
+        var sectionLines = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        string? current = null;
+        foreach (var (text, n) in lines)
+        {
+            if (text.Length == 0) continue;
+            if (text[0] == '[')
+            {
+                if (text[^1] != ']' || text.Length < 3) throw Error(n, $"'{Show(text)}' is not a [Section] line");
+                var name = text[1..^1];
+                var known = Sections.FirstOrDefault(s => s == name)
+                    ?? throw Error(n, $"unknown section [{Show(name)}] (expected [Imcsave], [Queues], [Files] or [Messages])");
+                if (sectionLines.TryGetValue(known, out var first)) throw Error(n, $"duplicate section [{known}] (first on line {first})");
+                sectionLines[known] = n;
+                sections[known] = new(known == "Files" || known == "Messages" ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+                order[known] = [];
+                current = known;
+                continue;
+            }
+            var eq = text.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw Error(n, $"'{Show(text)}' is not a Key=Value line");
+            if (current is null) throw Error(n, $"'{Show(text)}' comes before the first [Section]");
+            var key = text[..eq];
+            var value = text[(eq + 1)..];
+            var entries = sections[current];
+            if (entries.TryGetValue(key, out var prior)) throw Error(n, $"duplicate key '{Show(key)}' in [{current}] (first on line {prior.Line})");
+            entries[key] = (value, n);
+            order[current].Add((key, value, n));
+        }
+        foreach (var s in Sections)
+            if (!sectionLines.ContainsKey(s)) throw new BackupFormatException(Name, $"section [{s}] is missing");
+
+        var list = new Imcfls();
+        ReadHeader(list, sections["Imcsave"], sectionLines["Imcsave"]);
+        ReadQueues(list, order["Queues"], sectionLines["Queues"]);
+        foreach (var (key, value, n) in order["Files"]) list.Files.Add(ParseFile(key, value, n));
+        foreach (var (key, value, n) in order["Messages"]) list.Messages.Add(ParseMessage(key, value, n));
+        CheckConsistency(list);
+        return list;
+    }
+
+    private static List<(string Text, int Line)> ReadLines(Stream input)
+    {
+        // Split on bytes, then decode each line strictly, so an invalid byte is reported on its own line.
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        var lines = new List<(string, int)>();
+        var line = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        var n = 1;
+        long total = 0;
+        int read;
+        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            total += read;
+            if (total > MaxFileSize) throw new BackupFormatException(Name, $"the file is larger than {MaxFileSize} bytes");
+            var start = 0;
+            for (var i = 0; i < read; i++)
+            {
+                if (buffer[i] != (byte)'\n') continue;
+                line.Write(buffer, start, i - start);
+                lines.Add((Decode(line, n), n));
+                n++;
+                line.SetLength(0);
+                start = i + 1;
+            }
+            line.Write(buffer, start, read - start);
+            if (line.Length > MaxLineLength * 4L) throw Error(n, $"the line is longer than {MaxLineLength} characters");
+        }
+        if (line.Length > 0) lines.Add((Decode(line, n), n));
+        return lines;
+
+        string Decode(MemoryStream bytes, int ln)
+        {
+            var span = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
+            if (span.Length > 0 && span[^1] == (byte)'\r') span = span[..^1];
+            if (ln == 1 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+                throw Error(1, "the file starts with a byte-order mark; Imcfls is UTF-8 without one");
+            string text;
+            try
+            {
+                text = strict.GetString(span);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw Error(ln, "the file is not valid UTF-8", e);
+            }
+            if (text.Length > MaxLineLength) throw Error(ln, $"the line is longer than {MaxLineLength} characters");
+            if (text.Any(char.IsControl)) throw Error(ln, "the line contains a control character");
+            return text;
+        }
+    }
+
+    private static void ReadHeader(Imcfls list, Dictionary<string, (string Value, int Line)> h, int sectionLine)
+    {
+        foreach (var (key, (_, n)) in h)
+            if (!HeaderKeys.Contains(key)) throw Error(n, $"unknown key '{Show(key)}' in [Imcsave]");
+        foreach (var key in HeaderKeys)
+            if (!h.ContainsKey(key)) throw Error(sectionLine, $"[Imcsave] has no {key}= (required)");
+
+        var (format, fl) = h["Format"];
+        if (format != "1") throw Error(fl, $"Format={Show(format)} is not supported (this version reads Format=1)");
+        list.Format = 1;
+        list.Tool = Text(h, "Tool", required: true);
+        list.Server = Text(h, "Server", required: true);
+        list.Organization = Text(h, "Organization", required: true);
+        list.Site = Text(h, "Site", required: true);
+        list.Gateway = Text(h, "Gateway", required: true);
+        list.Started = Time(h, "Started");
+        list.Finished = Time(h, "Finished");
+
+        var (items, il) = h["Items"];
+        if (items.Length > 0)
+        {
+            var names = items.Split(',');
+            var last = -1;
+            foreach (var item in names)
+            {
+                var index = Array.IndexOf(BackupLayout.ItemOrder.ToArray(), item);
+                if (index < 0) throw Error(il, $"Items has '{Show(item)}', which is not an item (expected {string.Join(", ", BackupLayout.ItemOrder)})");
+                if (index <= last) throw Error(il, $"Items lists '{item}' twice or out of the fixed order {string.Join(",", BackupLayout.ItemOrder)}");
+                last = index;
+                list.Items.Add(item);
+            }
+        }
+        list.TransferEnabled = Flag(h, "TransferEnabled");
+        list.Delete = Flag(h, "Delete");
+        list.Deleted = Count(h, "Deleted");
+        list.Kept = Count(h, "Kept");
+    }
+
+    private static void ReadQueues(Imcfls list, List<(string Key, string Value, int Line)> entries, int sectionLine)
+    {
+        foreach (var (key, value, n) in entries)
+        {
+            var queue = BackupLayout.Queues.FirstOrDefault(q => q.Item == key)
+                ?? throw Error(n, $"unknown queue '{Show(key)}' in [Queues] (expected {string.Join(", ", BackupLayout.Queues.Select(q => q.Item))})");
+            if (!list.HasItem(queue.Item)) throw Error(n, $"[Queues] lists {queue.Item}, but Items does not");
+            int? count = value == "absent" ? null : ParseCount(value, n, $"{key}=");
+            list.Queues.Add(new PackedQueue(queue.Item, count) { Line = n });
+        }
+        foreach (var queue in BackupLayout.Queues)
+            if (list.HasItem(queue.Item) && !list.Queues.Any(q => q.Item == queue.Item))
+                throw Error(sectionLine, $"[Queues] has no {queue.Item}= although Items lists it");
+    }
+
+    private static PackedFile ParseFile(string path, string value, int n)
+    {
+        CheckPath(path, n);
+        var space = value.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0 || value.IndexOf(' ', space + 1) >= 0)
+            throw Error(n, $"'{Show(value)}' for {Show(path)} is not 'SIZE SHA256'");
+        var sizeText = value[..space];
+        var hash = value[(space + 1)..];
+        if (sizeText.Length == 0 || sizeText.Length > 19 || !sizeText.All(char.IsAsciiDigit)
+            || !long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+            throw Error(n, $"size '{Show(sizeText)}' of {Show(path)} is not a number of bytes");
+        if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigit))
+            throw Error(n, $"SHA-256 '{Show(hash)}' of {Show(path)} is not 64 hex digits");
+        return new PackedFile(path, size, hash.ToLowerInvariant()) { Line = n };
+    }
+
+    private static PackedMessage ParseMessage(string path, string value, int n)
+    {
+        CheckPath(path, n);
+        var space = value.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0 || value.IndexOf(' ', space + 1) >= 0)
+            throw Error(n, $"'{Show(value)}' for {Show(path)} is not 'FOLDER SEARCHKEY'");
+        var folder = value[..space];
+        var hex = value[(space + 1)..];
+        if (hex.Length == 0 || hex.Length % 2 != 0 || !hex.All(char.IsAsciiHexDigit))
+            throw Error(n, $"search key '{Show(hex)}' of {Show(path)} is not an even number of hex digits");
+        return new PackedMessage(path, folder, Convert.FromHexString(hex)) { Line = n };
+    }
+
+    private static void CheckPath(string path, int n)
+    {
+        if (BackupPath.Problem(path) is { } problem) throw Error(n, $"unsafe file name '{Show(path)}': {problem}");
+    }
+
+    // Every entry must agree with every other: the files are exactly those the items produce, every TNEF file has
+    // its message entry in the right queue, and the queue counts match.
+    private static void CheckConsistency(Imcfls list)
+    {
+        var files = new Dictionary<string, PackedFile>(StringComparer.Ordinal);
+        foreach (var f in list.Files)
+        {
+            files[f.Path] = f;
+            var slash = f.Path.IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0)
+            {
+                var item = f.Path switch
+                {
+                    BackupLayout.ServiceRegName or BackupLayout.ProfileRegName => BackupLayout.RegistryItem,
+                    BackupLayout.DirectoryCsvName => BackupLayout.DirectoryItem,
+                    _ => throw Error(f.Line, $"'{Show(f.Path)}' is not a file a backup holds"),
+                };
+                if (!list.HasItem(item)) throw Error(f.Line, $"'{f.Path}' is listed, but Items does not include {item}");
+                continue;
+            }
+            var folder = f.Path[..slash];
+            var fileName = f.Path[(slash + 1)..];
+            var queue = BackupLayout.QueueByBackupFolder(folder);
+            if (queue is null || fileName.Contains('/', StringComparison.Ordinal) || !fileName.EndsWith(BackupLayout.MessageExtension, StringComparison.Ordinal)
+                || fileName.Length == BackupLayout.MessageExtension.Length)
+                throw Error(f.Line, $"'{Show(f.Path)}' is not a file a backup holds");
+            if (!list.HasItem(queue.Item)) throw Error(f.Line, $"'{f.Path}' is listed, but Items does not include {queue.Item}");
+        }
+        if (list.HasItem(BackupLayout.RegistryItem))
+            foreach (var required in new[] { BackupLayout.ServiceRegName, BackupLayout.ProfileRegName })
+                if (!files.ContainsKey(required)) throw new BackupFormatException(Name, $"Items includes Registry, but [Files] does not list {required}");
+        if (list.HasItem(BackupLayout.DirectoryItem) && !files.ContainsKey(BackupLayout.DirectoryCsvName))
+            throw new BackupFormatException(Name, $"Items includes Directory, but [Files] does not list {BackupLayout.DirectoryCsvName}");
+
+        var messages = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in list.Messages)
+        {
+            if (!files.ContainsKey(m.Path) || !m.Path.Contains('/', StringComparison.Ordinal))
+                throw Error(m.Line, $"[Messages] lists '{m.Path}', which is not a message file in [Files]");
+            var queue = BackupLayout.QueueByBackupFolder(m.Path[..m.Path.IndexOf('/', StringComparison.Ordinal)])!;
+            if (!string.Equals(m.Folder, queue.StoreFolder, StringComparison.Ordinal))
+                throw Error(m.Line, $"'{m.Path}' is in {queue.BackupFolder}/, so its folder must be {queue.StoreFolder}, not '{Show(m.Folder)}'");
+            messages.Add(m.Path);
+        }
+        foreach (var f in list.Files)
+            if (f.Path.Contains('/', StringComparison.Ordinal) && !messages.Contains(f.Path))
+                throw Error(f.Line, $"'{f.Path}' has no entry in [Messages]");
+        foreach (var q in list.Queues)
+        {
+            var layout = BackupLayout.QueueByItem(q.Item)!;
+            var count = list.Files.Count(f => f.Path.StartsWith(layout.BackupFolder + "/", StringComparison.Ordinal));
+            if ((q.Count ?? 0) != count)
+                throw Error(q.Line, $"{q.Item}={(q.Count?.ToString(CultureInfo.InvariantCulture) ?? "absent")} but [Files] lists {count} file(s) in {layout.BackupFolder}/");
+        }
+    }
+
+    private static string Text(Dictionary<string, (string Value, int Line)> h, string key, bool required)
+    {
+        var (value, n) = h[key];
+        if (required && value.Length == 0) throw Error(n, $"{key}= is empty");
+        return value;
+    }
+
+    private static DateTimeOffset Time(Dictionary<string, (string Value, int Line)> h, string key)
+    {
+        var (value, n) = h[key];
+        if (!DateTimeOffset.TryParseExact(value, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+            throw Error(n, $"{key}={Show(value)} is not a UTC time like 2026-11-25T02:00:00.123Z");
+        return time;
+    }
+
+    private static bool Flag(Dictionary<string, (string Value, int Line)> h, string key)
+    {
+        var (value, n) = h[key];
+        return value switch
+        {
+            "0" => false,
+            "1" => true,
+            _ => throw Error(n, $"{key}={Show(value)} is not 0 or 1"),
+        };
+    }
+
+    private static int Count(Dictionary<string, (string Value, int Line)> h, string key)
+    {
+        var (value, n) = h[key];
+        return ParseCount(value, n, key + "=");
+    }
+
+    private static int ParseCount(string value, int n, string what)
+    {
+        if (value.Length == 0 || value.Length > 10 || !value.All(char.IsAsciiDigit)
+            || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            throw Error(n, $"{what}{Show(value)} is not a count");
+        return count;
+    }
+
+    // Keep messages one line and readable whatever the file holds.
+    private static string Show(string text) => text.Length > 200 ? string.Concat(text.AsSpan(0, 200), "…") : text;
+
+    private static BackupFormatException Error(int line, string problem, Exception? inner = null) => new(Name, line, problem, inner);
+}

@@ -1,0 +1,314 @@
+using System.Security.Cryptography;
+using Imc.Backup.CommandLine;
+using Imc.Backup.Directory;
+using Imc.Backup.PackingList;
+using Imc.Formats.Csv;
+using Imc.Formats.Reg;
+using Imc.Formats.Tnef;
+using Imc.Server;
+using Imc.Server.Gateway;
+using Imc.Server.Store;
+
+namespace Imc.Backup.Save;
+
+/// <summary>
+/// Imcsave's job (DESIGN.md §2): find the IMC, create Backup (never over an existing one), log on as the gateway,
+/// turn routing to it off, write Imcsvc.reg, Imcpro.reg, Imcobj.csv and every message of the selected queues as a
+/// TNEF file, make it all durable, write Imcfls last and atomically; then, with -delete and a confirmation, delete
+/// exactly the saved messages that are verifiably safe on disk and unchanged in the store (promise 1).
+/// </summary>
+public sealed class SaveEngine(ExchangeServer server)
+{
+    /// <summary>The version Imcfls names (<c>imcsave 1.0.0</c>).</summary>
+    public static string Version { get; } = typeof(SaveEngine).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
+
+    /// <summary>The Backup folder's name.</summary>
+    public const string BackupFolderName = "Backup";
+
+    private const int ReadBufferSize = 1024 * 1024;
+
+    public SaveResult Run(SaveOptions options, IProgress<SaveProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var started = DateTimeOffset.UtcNow;
+        var identity = ImcIdentity.Read(server.Registry);
+        var backup = BackupPathFor(identity, options.OutputDirectory);
+        if (System.IO.Directory.Exists(backup) || File.Exists(backup))
+            throw new CommandException($"{backup} already exists; imcsave never writes into an existing backup.",
+                ExitCodes.OutputExists, "Move it away (or delete it), or choose another folder with -output SaveDir.");
+
+        var items = options.EffectiveItems;
+        var queues = items.Where(i => i.IsQueue).ToList();
+
+        // The gateway logon comes first: when another program holds it, nothing has been created or changed yet.
+        using var session = queues.Count > 0 ? server.Store.LogonGateway(identity.GatewayDn, options.LogonProgram) : null;
+
+        if (!PrivateFileSystem.TryCreateNewDirectory(backup))
+            throw new CommandException($"{backup} already exists; imcsave never writes into an existing backup.",
+                ExitCodes.OutputExists, "Another imcsave may have created it just now. Move it away, or choose another folder with -output SaveDir.");
+
+        var run = new SaveRun(server, identity, options, backup, progress, cancellationToken)
+        {
+            Result = new SaveResult { BackupPath = backup, GatewayDn = identity.GatewayDn, Started = started },
+        };
+        run.Result.DeleteRequested = options.Delete;
+
+        if (session is not null)
+        {
+            // Before any message is copied: mail submitted for the Internet from now on is held by the MTA.
+            run.Result.RoutingTurnedOff = session.TransferEnabled;
+            session.TransferEnabled = false;
+            run.Result.TransferEnabled = false;
+        }
+        else
+        {
+            run.Result.TransferEnabled = server.Store.GetTransferEnabled(identity.GatewayDn);
+        }
+
+        try
+        {
+            if (items.Contains(ImcItem.Registry)) run.SaveRegistry();
+            if (items.Contains(ImcItem.Directory)) run.SaveDirectory();
+            foreach (var item in queues) run.SaveQueue(session!, item);
+            run.MakeDurable();
+            run.WritePackingList(items, replace: false);
+
+            if (options.Delete)
+            {
+                // Nothing saved means nothing to delete and nothing to confirm.
+                var confirmed = run.Messages.Count == 0 || (options.ConfirmDelete?.Invoke(run.Result) ?? false);
+                if (confirmed)
+                {
+                    run.DeleteSaved();
+                    run.Result.DeleteRan = true;
+                    run.WritePackingList(items, replace: true);
+                }
+            }
+        }
+        catch (IOException e) when (CommandRunner.IsDiskFull(e))
+        {
+            throw new CommandException($"No space left on device while writing {run.CurrentFile ?? backup}.", ExitCodes.IoError,
+                $"The backup in {backup} is incomplete (it has no Imcfls) and nothing was deleted. Free some space, remove it and run imcsave again."
+                + RoutingHint(run.Result), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && run.CurrentFile is not null)
+        {
+            throw new CommandException($"Could not write {run.CurrentFile}: {e.Message}", ExitCodes.IoError,
+                $"The backup in {backup} is incomplete (it has no Imcfls) and nothing was deleted." + RoutingHint(run.Result), e);
+        }
+        return run.Result;
+    }
+
+    /// <summary><c>RootDir/Backup</c>, or <c>SaveDir/Backup</c> with -output (SaveDir must exist).</summary>
+    private static string BackupPathFor(ImcIdentity identity, string? outputDirectory)
+    {
+        if (outputDirectory is null) return Path.Combine(Path.GetFullPath(identity.RootDir), BackupFolderName);
+        var saveDir = Path.GetFullPath(outputDirectory);
+        if (!System.IO.Directory.Exists(saveDir))
+            throw new CommandException($"The output folder {saveDir} does not exist.", ExitCodes.IoError,
+                "Create it first, or give -output an existing folder (Backup is created inside it).");
+        return Path.Combine(saveDir, BackupFolderName);
+    }
+
+    private static string RoutingHint(SaveResult result) =>
+        result.RoutingTurnedOff ? " Routing to the IMC is off: 'imcadmin routing on' turns it back on." : "";
+
+    /// <summary>A saved message: where it is on disk and in the store, and the hash delete verifies.</summary>
+    private sealed record SavedMessage(string Path, QueueLayout Queue, Folder Folder, long Id, long Version, byte[] SearchKey, PackedFile File);
+
+    /// <summary>The state of one run.</summary>
+    private sealed class SaveRun(ExchangeServer server, ImcIdentity identity, SaveOptions options, string backup, IProgress<SaveProgress>? progress, CancellationToken cancellationToken)
+    {
+        public required SaveResult Result { get; init; }
+        public List<PackedFile> Files { get; } = [];
+        public List<SavedMessage> Messages { get; } = [];
+        public List<PackedQueue> Queues { get; } = [];
+        private readonly List<string> _folders = [backup];
+
+        /// <summary>The file being written, for error messages.</summary>
+        public string? CurrentFile { get; private set; }
+
+        public void SaveRegistry()
+        {
+            progress?.Report(new SaveProgress(SaveStage.Registry, ImcItem.Registry.Name, 0, 2, 0));
+            var service = server.Registry.ExportTree(ImcIdentity.ServiceKeyPath);
+            var svc = WriteFile(BackupLayout.ServiceRegName, s => RegWriter.Write(s, service));
+            var profiles = identity.ProfileKeyPaths.SelectMany(server.Registry.ExportTree).ToList();
+            var pro = WriteFile(BackupLayout.ProfileRegName, s => RegWriter.Write(s, profiles));
+            Result.Items.Add(new SavedItem(ImcItem.Registry, null, svc.Size + pro.Size, 2));
+            progress?.Report(new SaveProgress(SaveStage.Registry, ImcItem.Registry.Name, 2, 2, svc.Size + pro.Size));
+        }
+
+        public void SaveDirectory()
+        {
+            progress?.Report(new SaveProgress(SaveStage.Directory, ImcItem.Directory.Name, 0, 1, 0));
+            var gateway = server.Directory.Get(identity.GatewayDn)
+                ?? throw new ServerException($"The gateway's directory object {identity.GatewayDn} does not exist in {server.Layout.DirectoryDb}.",
+                    "The registry names a gateway the directory does not have; check CommonName and SiteDN under " + ImcIdentity.ParametersKeyPath + ".");
+            var record = GatewayObjectCsv.ToRecord(gateway);
+            var csv = WriteFile(BackupLayout.DirectoryCsvName, s => DirectoryCsvWriter.Write(s, [record]));
+            Result.Items.Add(new SavedItem(ImcItem.Directory, null, csv.Size, 1));
+            progress?.Report(new SaveProgress(SaveStage.Directory, ImcItem.Directory.Name, 1, 1, csv.Size));
+        }
+
+        public void SaveQueue(GatewaySession session, ImcItem item)
+        {
+            var queue = BackupLayout.QueueByItem(item.Name)!;
+            var folder = session.OpenQueue(queue.StoreFolder);
+            if (folder is null)
+            {
+                Queues.Add(new PackedQueue(queue.Item, null));
+                Result.Items.Add(new SavedItem(item, null, 0, 0));
+                progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, 0, 0, 0) { Folder = queue.StoreFolder, Absent = true });
+                return;
+            }
+            var sub = Path.Combine(backup, queue.BackupFolder);
+            PrivateFileSystem.CreatePrivateDirectory(sub);
+            _folders.Add(sub);
+
+            // The queue as it is now: what arrives later is not part of this backup (and is never deleted).
+            var snapshot = folder.ListMessages();
+            var total = snapshot.Count;
+            progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, 0, total, 0) { Folder = queue.StoreFolder });
+            long bytes = 0;
+            var saved = 0;
+            for (var i = 0; i < snapshot.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var info = snapshot[i];
+                Imc.Formats.Mapi.MapiMessage message;
+                try
+                {
+                    message = folder.ReadMessage(info.Id);
+                }
+                catch (ServerException) when (!StillThere(folder, info.Id))
+                {
+                    // Removed from the queue since the snapshot (by someone else): nothing to save.
+                    total--;
+                    continue;
+                }
+                var path = BackupLayout.MessagePath(queue, saved + 1);
+                var file = WriteFile(path, s => TnefWriter.Write(message, s));
+                saved++;
+                bytes += file.Size;
+                var searchKey = message.SearchKey is { Length: > 0 } key ? key : info.SearchKey;
+                Messages.Add(new SavedMessage(path, queue, folder, info.Id, info.Version, searchKey, file));
+                progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, saved, total, bytes) { Folder = queue.StoreFolder, File = path });
+            }
+            Queues.Add(new PackedQueue(queue.Item, saved));
+            Result.Items.Add(new SavedItem(item, saved, bytes, saved));
+        }
+
+        private static bool StillThere(Folder folder, long id) => folder.ListMessages().Any(m => m.Id == id);
+
+        /// <summary>Writes one file of the backup (0600, never over an existing one), hashing it on the way.</summary>
+        private PackedFile WriteFile(string relativePath, Action<Stream> write)
+        {
+            var full = Path.Combine(backup, relativePath.Replace('/', Path.DirectorySeparatorChar));
+            CurrentFile = full;
+            PackedFile packed;
+            using (var stream = PrivateFileSystem.CreatePrivateFile(full))
+            {
+                var hashing = new HashingWriteStream(stream);
+                using (var buffered = new BufferedStream(hashing, 64 * 1024))
+                {
+                    write(buffered);
+                    buffered.Flush();
+                    packed = new PackedFile(relativePath, hashing.BytesWritten, hashing.FinishHash());
+                }
+                // Linux makes every file durable at once before Imcfls (MakeDurable); elsewhere each file now.
+                if (!PrivateFileSystem.BatchSyncSupported) stream.Flush(flushToDisk: true);
+            }
+            Files.Add(packed);
+            CurrentFile = null;
+            return packed;
+        }
+
+        /// <summary>Every file and folder of the backup on disk before Imcfls says the backup is complete.</summary>
+        public void MakeDurable()
+        {
+            progress?.Report(new SaveProgress(SaveStage.Finishing, BackupLayout.PackingListName, 0, 1, 0));
+            if (PrivateFileSystem.BatchSyncSupported)
+                PrivateFileSystem.SyncFileSystem(backup, Files.Select(f => Path.Combine(backup, f.Path.Replace('/', Path.DirectorySeparatorChar))));
+            foreach (var folder in _folders) AtomicFile.FlushDirectory(folder);
+            AtomicFile.FlushDirectory(Path.GetDirectoryName(backup)!);
+        }
+
+        public void WritePackingList(IReadOnlyList<ImcItem> items, bool replace)
+        {
+            Result.Finished = DateTimeOffset.UtcNow;
+            var list = new Imcfls
+            {
+                Tool = options.ToolName,
+                Server = identity.HomeDsa,
+                Organization = identity.Organization,
+                Site = identity.Site,
+                Gateway = identity.GatewayDn,
+                Started = Result.Started,
+                Finished = Result.Finished,
+                TransferEnabled = Result.TransferEnabled,
+                Delete = Result.DeleteRan,
+                Deleted = Result.Deleted,
+                Kept = Result.Kept.Count,
+            };
+            list.Items.AddRange(items.Select(i => i.Name));
+            list.Queues.AddRange(Queues);
+            list.Files.AddRange(Files);
+            list.Messages.AddRange(Messages.Select(m => new PackedMessage(m.Path, m.Queue.StoreFolder, m.SearchKey)));
+            var path = Path.Combine(backup, BackupLayout.PackingListName);
+            CurrentFile = path;
+            AtomicFile.Write(path, s => PackingListWriter.Write(list, s), overwrite: replace);
+            CurrentFile = null;
+            Result.FilesWritten = Files.Count + 1;
+            Result.BytesWritten = Files.Sum(f => f.Size);
+        }
+
+        /// <summary>
+        /// Deletes each saved message only when its file reads back with the recorded SHA-256 and the message is
+        /// unchanged in the store since the snapshot; every other one is kept and reported with the reason.
+        /// </summary>
+        public void DeleteSaved()
+        {
+            foreach (var group in Messages.GroupBy(m => m.Queue))
+            {
+                var list = group.ToList();
+                var item = group.Key.Item;
+                progress?.Report(new SaveProgress(SaveStage.Delete, item, 0, list.Count, 0) { Folder = group.Key.StoreFolder });
+                var done = 0;
+                long bytes = 0;
+                foreach (var m in list)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var full = Path.Combine(backup, m.Path.Replace('/', Path.DirectorySeparatorChar));
+                    var problem = VerifyFile(full, m.File);
+                    if (problem is not null)
+                        Result.Kept.Add(new KeptMessage(m.Path, group.Key.StoreFolder, problem));
+                    else if (m.Folder.DeleteIfUnchanged(m.Id, m.Version))
+                        Result.Deleted++;
+                    else
+                        Result.Kept.Add(new KeptMessage(m.Path, group.Key.StoreFolder,
+                            $"the message changed in {group.Key.StoreFolder} (or left it) after it was saved"));
+                    done++;
+                    bytes += m.File.Size;
+                    progress?.Report(new SaveProgress(SaveStage.Delete, item, done, list.Count, bytes) { Folder = group.Key.StoreFolder, File = m.Path });
+                }
+            }
+        }
+
+        /// <summary>Null when the file on disk has the recorded size and SHA-256; else why not.</summary>
+        private static string? VerifyFile(string path, PackedFile expected)
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ReadBufferSize, FileOptions.SequentialScan);
+                if (stream.Length != expected.Size) return $"the file has {stream.Length} bytes; {expected.Size} were written";
+                var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+                return hash == expected.Sha256 ? null : "the file read back does not have the SHA-256 it was written with";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return $"the file could not be read back ({e.Message})";
+            }
+        }
+    }
+}
