@@ -97,6 +97,25 @@ public sealed class ImcadminTests : IDisposable
     }
 
     [Fact]
+    public void Setup_ifmissing_leaves_an_existing_server_byte_for_byte_untouched()
+    {
+        Setup("-sample", "3");
+        var files = new[] { "registry.db", "exchsrvr/dsadata/dir.db", "exchsrvr/mdbdata/priv.db" }.Select(f => Path.Combine(ServerPath, f)).ToArray();
+        var before = files.Select(f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))).ToArray();
+
+        var r = Admin("setup", "-server", ServerPath, "-ifmissing", "-sample", "50");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal($"A server already exists at {Path.GetFullPath(ServerPath)}; nothing changed (-ifmissing).\n", r.Stdout.ReplaceLineEndings("\n"));
+        Assert.Equal(before, files.Select(f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))));
+
+        var fresh = _temp.Combine("fresh");
+        var created = Admin("setup", "-server", fresh, "-ifmissing");
+        Assert.Equal(0, created.ExitCode);
+        Assert.StartsWith($"Created server EXCH1 at {Path.GetFullPath(fresh)}", created.Stdout);
+    }
+
+    [Fact]
     public void Sample_into_one_queue_with_a_fixed_attachment_size_and_list_json()
     {
         Setup();
@@ -217,7 +236,7 @@ public sealed class ImcadminTests : IDisposable
         { ["list"], 1, "imcadmin: missing QUEUE.\nhint: 'imcadmin list -help' shows the usage.\n" },
         { ["list", "Registry"], 1, "imcadmin: unknown queue 'Registry'. Queues: MTSI[n] or MTS-IN, MTSO[ut] or MTS-OUT, Bad, Con[tentConversionFailed], Work.\n" },
         { ["routing", "maybe"], 1, "imcadmin: unknown routing state 'maybe'; expected on or off.\n" },
-        { ["setup", "-output", "x"], 1, "imcadmin: unknown option '-output'. Options: -server, -name, -org, -site, -sample, -seed, -help.\n" },
+        { ["setup", "-output", "x"], 1, "imcadmin: unknown option '-output'. Options: -server, -name, -org, -site, -sample, -seed, -ifmissing, -help.\n" },
         { ["tnef", "frob"], 1, "imcadmin: unknown tnef command 'frob'. Commands: show, eml.\n" },
     };
 
