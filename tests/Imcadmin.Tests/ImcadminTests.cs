@@ -319,12 +319,33 @@ public sealed class ImcadminTests : IDisposable
     }
 
     [Fact]
-    public void Tnef_show_lists_properties_and_attachments()
+    public void Tnef_show_dumps_attributes_and_properties()
     {
         var r = Admin("tnef", "show", TnefSample("one-file.tnef"));
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("Message class: ", r.Stdout);
-        Assert.Contains("Attachments (1):", r.Stdout);
+        Assert.Contains("offset", r.Stdout);
+        Assert.Contains("PR_ATTACH_LONG_FILENAME", r.Stdout);
         Assert.Contains("AUTHORS", r.Stdout);
+        Assert.Equal("", r.Stderr);
+    }
+
+    [Fact]
+    public void A_held_gateway_logon_makes_routing_changes_exit_4()
+    {
+        Setup();
+        using var server = Imc.Server.ExchangeServer.Open(ServerPath);
+        var id = Imc.Server.Gateway.ImcIdentity.Read(server.Registry);
+        using (server.Store.LogonGateway(id.GatewayDn, "imcsave (test)"))
+        {
+            var r = OnServer("routing", "off");
+            Assert.Equal(4, r.ExitCode);
+            var lines = r.Stderr.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith($"imcadmin: The gateway mailbox {id.GatewayDn} is already logged on by ", lines[0]);
+            Assert.Equal("hint: Only one program at a time may log on to a gateway; wait for it to finish or stop it, then try again.", lines[1]);
+            Assert.Equal(4, OnServer("sample", "1").ExitCode);
+            Assert.Equal(0, OnServer("queues").ExitCode); // reading needs no logon
+        }
+        Assert.True(server.Store.GetTransferEnabled(id.GatewayDn));
+        Assert.Equal(0, OnServer("routing", "off").ExitCode);
     }
 }
