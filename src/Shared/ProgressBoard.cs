@@ -90,6 +90,7 @@ internal sealed class ProgressBoard(IAnsiConsole console)
             bar.Description = Markup.Escape(p.Description);
             bar.MaxValue = max;
             bar.Value = p.Total <= 0 ? max : Math.Min(p.Done, max);
+            if (bar.Value >= max && !bar.IsFinished) bar.StopTask(); // its elapsed time stops with it
         }
     }
 }
