@@ -226,7 +226,7 @@ public sealed class ImcadminTests : IDisposable
 
     public static TheoryData<string[], int, string> UsageErrors => new()
     {
-        { ["frob"], 1, "imcadmin: unknown command 'frob'. Commands: setup, sample, submit, queues, list, routing, tnef.\n" },
+        { ["frob"], 1, "imcadmin: unknown command 'frob'. Commands: setup, sample, submit, queues, list, routing, tnef, verify.\n" },
         { ["queues", "-frob"], 1, "imcadmin: unknown option '-frob'. Options: -server, -json, -help.\n" },
         { ["sample"], 1, "imcadmin: missing N (how many messages).\nhint: 'imcadmin sample -help' shows the usage.\n" },
         { ["sample", "ten"], 1, "imcadmin: N must be a whole number from 0 to 2147483647, not 'ten'.\n" },

@@ -1,0 +1,179 @@
+using System.Security.Cryptography;
+using Imc.Backup.PackingList;
+using Imc.Formats.Reg;
+using Imc.Formats.Tnef;
+using Imc.Server.Directory;
+
+namespace Imc.Backup.Verify;
+
+/// <summary>
+/// Checks a Backup folder completely without a server (the engine of <c>imcadmin verify</c> and the first step of
+/// every restore): the packing list strictly; that the files on disk are exactly the listed ones, regular files, no
+/// symbolic link anywhere; every file's size and SHA-256 (streamed); and every file's structure — TNEF through our
+/// reader (its PR_SEARCH_KEY must be the listed one), .reg through RegReader and inside the IMC's keys, Imcobj.csv
+/// as exactly the gateway object. The first problem is a <see cref="BackupFormatException"/> naming the file.
+/// </summary>
+public static class BackupVerifier
+{
+    public static VerifiedBackup Verify(string backupDir, IProgress<VerifyProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(backupDir);
+        var root = Path.GetFullPath(backupDir);
+        if (!System.IO.Directory.Exists(root))
+            throw new Imc.Server.ServerException($"The backup folder {root} does not exist.", "Give the Backup folder imcsave wrote (it contains Imcfls).") { ExitCode = 5 };
+
+        var listPath = Path.Combine(root, BackupLayout.PackingListName);
+        if (File.Exists(listPath) && new FileInfo(listPath).LinkTarget is not null)
+            throw new BackupFormatException(BackupLayout.PackingListName, "is a symbolic link; a backup holds only regular files");
+        var list = PackingListReader.ReadFile(listPath);
+
+        CheckTree(root, list);
+
+        var total = list.Files.Sum(f => f.Size);
+        long done = 0;
+        var index = 0;
+        IReadOnlyList<RegKey>? service = null, profiles = null;
+        string? sid = null;
+        DirectoryObject? gateway = null;
+        var messages = list.Messages.ToDictionary(m => m.Path, StringComparer.Ordinal);
+        foreach (var file in list.Files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            progress?.Report(new VerifyProgress(index, list.Files.Count, done, total, file.Path));
+            var full = Path.Combine(root, file.Path.Replace('/', Path.DirectorySeparatorChar));
+            CheckDigest(full, file);
+            switch (file.Path)
+            {
+                case BackupLayout.ServiceRegName:
+                    service = ReadReg(full, file.Path);
+                    RegistryScope.CheckService(file.Path, service);
+                    break;
+                case BackupLayout.ProfileRegName:
+                    profiles = ReadReg(full, file.Path);
+                    sid = RegistryScope.CheckProfiles(file.Path, profiles);
+                    break;
+                case BackupLayout.DirectoryCsvName:
+                    gateway = GatewayObjectFile.Read(full, file.Path, list.Gateway);
+                    break;
+                default:
+                    CheckMessage(full, file.Path, messages[file.Path]);
+                    break;
+            }
+            done += file.Size;
+            index++;
+        }
+        progress?.Report(new VerifyProgress(index, list.Files.Count, done, total, null));
+        return new VerifiedBackup
+        {
+            BackupDir = root,
+            List = list,
+            ServiceKeys = service,
+            ProfileKeys = profiles,
+            ProfileSid = sid,
+            GatewayObject = gateway,
+        };
+    }
+
+    // The folder must hold exactly Imcfls, the listed files and the folders of the saved queues: nothing else, no
+    // symbolic link (not even one pointing inside), nothing that is not a regular file.
+    private static void CheckTree(string root, Imcfls list)
+    {
+        var listed = new HashSet<string>(list.Files.Select(f => f.Path), StringComparer.Ordinal);
+        var allowedFolders = new HashSet<string>(
+            list.Queues.Where(q => !q.Absent).Select(q => BackupLayout.QueueByItem(q.Item)!.BackupFolder), StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        Walk(new DirectoryInfo(root), "");
+
+        foreach (var folder in allowedFolders)
+            if (!seen.Contains(folder + "/"))
+                throw new BackupFormatException(folder + "/", "the queue folder is missing (Imcfls lists the queue as saved)");
+        foreach (var file in list.Files)
+            if (!seen.Contains(file.Path))
+                throw new BackupFormatException(file.Path, $"the file is missing (listed in Imcfls line {file.Line})");
+
+        void Walk(DirectoryInfo dir, string prefix)
+        {
+            foreach (var entry in dir.EnumerateFileSystemInfos())
+            {
+                var name = prefix + entry.Name;
+                if (entry.LinkTarget is not null)
+                    throw new BackupFormatException(name, $"is a symbolic link (to {entry.LinkTarget}); a backup holds only regular files");
+                if (entry is DirectoryInfo sub)
+                {
+                    if (prefix.Length > 0 || !allowedFolders.Contains(entry.Name))
+                        throw new BackupFormatException(name + "/", "the folder is not part of the backup (not a saved queue in Imcfls)");
+                    seen.Add(name + "/");
+                    Walk(sub, name + "/");
+                    continue;
+                }
+                if (prefix.Length == 0 && entry.Name == BackupLayout.PackingListName) continue;
+                if (!listed.Contains(name))
+                    throw new BackupFormatException(name, "the file is not listed in Imcfls (an extra file)");
+                if (!IsRegularFile(entry))
+                    throw new BackupFormatException(name, "is not a regular file");
+                seen.Add(name);
+            }
+        }
+    }
+
+    private static bool IsRegularFile(FileSystemInfo entry) =>
+        (entry.Attributes & (FileAttributes.Device | FileAttributes.ReparsePoint | FileAttributes.Directory)) == 0;
+
+    private static void CheckDigest(string full, PackedFile file)
+    {
+        using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, FileOptions.SequentialScan);
+        if (stream.Length != file.Size)
+            throw new BackupFormatException(file.Path, $"the file is {stream.Length} bytes but Imcfls line {file.Line} says {file.Size} (truncated or changed)");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        if (hash != file.Sha256)
+            throw new BackupFormatException(file.Path, $"the SHA-256 does not match Imcfls line {file.Line} (the file was changed or damaged)");
+    }
+
+    private static IReadOnlyList<RegKey> ReadReg(string full, string name)
+    {
+        try
+        {
+            using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+            return RegReader.Read(stream, name);
+        }
+        catch (RegFormatException e)
+        {
+            // RegFormatException already starts with "NAME: line N: ..."; keep it one line, naming the file once.
+            throw new BackupFormatException(name, e.Line, StripPrefix(e.Message, name, e.Line), e);
+        }
+    }
+
+    private static void CheckMessage(string full, string name, PackedMessage entry)
+    {
+        Imc.Formats.Mapi.MapiMessage message;
+        try
+        {
+            message = TnefReader.ReadFile(full);
+        }
+        catch (TnefException e)
+        {
+            throw new BackupFormatException(name, $"not a valid TNEF file: TNEF {StripTnef(e)}", e);
+        }
+        var key = message.SearchKey;
+        if (key is null)
+            throw new BackupFormatException(name, $"the message has no PR_SEARCH_KEY; Imcfls line {entry.Line} says {entry.SearchKeyHex}");
+        if (!key.AsSpan().SequenceEqual(entry.SearchKey))
+            throw new BackupFormatException(name, $"the message's PR_SEARCH_KEY is {Convert.ToHexString(key)}; Imcfls line {entry.Line} says {entry.SearchKeyHex}");
+    }
+
+    private static string StripTnef(TnefException e)
+    {
+        // "FILE: TNEF bad checksum at offset N (0xN): detail" → "bad checksum at offset N (0xN): detail"
+        var m = e.Message;
+        var i = m.IndexOf("TNEF ", StringComparison.Ordinal);
+        return i >= 0 ? m[(i + 5)..] : m;
+    }
+
+    private static string StripPrefix(string message, string name, int? line)
+    {
+        var prefix = name + ": ";
+        if (message.StartsWith(prefix, StringComparison.Ordinal)) message = message[prefix.Length..];
+        if (line is { } n && message.StartsWith($"line {n}: ", StringComparison.Ordinal)) message = message[$"line {n}: ".Length..];
+        return message;
+    }
+}
