@@ -97,6 +97,25 @@ public sealed class ImcadminTests : IDisposable
     }
 
     [Fact]
+    public void Setup_ifmissing_leaves_an_existing_server_byte_for_byte_untouched()
+    {
+        Setup("-sample", "3");
+        var files = new[] { "registry.db", "exchsrvr/dsadata/dir.db", "exchsrvr/mdbdata/priv.db" }.Select(f => Path.Combine(ServerPath, f)).ToArray();
+        var before = files.Select(f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))).ToArray();
+
+        var r = Admin("setup", "-server", ServerPath, "-ifmissing", "-sample", "50");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal($"A server already exists at {Path.GetFullPath(ServerPath)}; nothing changed (-ifmissing).\n", r.Stdout.ReplaceLineEndings("\n"));
+        Assert.Equal(before, files.Select(f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))));
+
+        var fresh = _temp.Combine("fresh");
+        var created = Admin("setup", "-server", fresh, "-ifmissing");
+        Assert.Equal(0, created.ExitCode);
+        Assert.StartsWith($"Created server EXCH1 at {Path.GetFullPath(fresh)}", created.Stdout);
+    }
+
+    [Fact]
     public void Sample_into_one_queue_with_a_fixed_attachment_size_and_list_json()
     {
         Setup();
@@ -207,7 +226,7 @@ public sealed class ImcadminTests : IDisposable
 
     public static TheoryData<string[], int, string> UsageErrors => new()
     {
-        { ["frob"], 1, "imcadmin: unknown command 'frob'. Commands: setup, sample, submit, queues, list, routing, tnef.\n" },
+        { ["frob"], 1, "imcadmin: unknown command 'frob'. Commands: setup, sample, submit, queues, list, routing, tnef, verify.\n" },
         { ["queues", "-frob"], 1, "imcadmin: unknown option '-frob'. Options: -server, -json, -help.\n" },
         { ["sample"], 1, "imcadmin: missing N (how many messages).\nhint: 'imcadmin sample -help' shows the usage.\n" },
         { ["sample", "ten"], 1, "imcadmin: N must be a whole number from 0 to 2147483647, not 'ten'.\n" },
@@ -217,7 +236,7 @@ public sealed class ImcadminTests : IDisposable
         { ["list"], 1, "imcadmin: missing QUEUE.\nhint: 'imcadmin list -help' shows the usage.\n" },
         { ["list", "Registry"], 1, "imcadmin: unknown queue 'Registry'. Queues: MTSI[n] or MTS-IN, MTSO[ut] or MTS-OUT, Bad, Con[tentConversionFailed], Work.\n" },
         { ["routing", "maybe"], 1, "imcadmin: unknown routing state 'maybe'; expected on or off.\n" },
-        { ["setup", "-output", "x"], 1, "imcadmin: unknown option '-output'. Options: -server, -name, -org, -site, -sample, -seed, -help.\n" },
+        { ["setup", "-output", "x"], 1, "imcadmin: unknown option '-output'. Options: -server, -name, -org, -site, -sample, -seed, -ifmissing, -help.\n" },
         { ["tnef", "frob"], 1, "imcadmin: unknown tnef command 'frob'. Commands: show, eml.\n" },
     };
 
@@ -319,12 +338,33 @@ public sealed class ImcadminTests : IDisposable
     }
 
     [Fact]
-    public void Tnef_show_lists_properties_and_attachments()
+    public void Tnef_show_dumps_attributes_and_properties()
     {
         var r = Admin("tnef", "show", TnefSample("one-file.tnef"));
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("Message class: ", r.Stdout);
-        Assert.Contains("Attachments (1):", r.Stdout);
+        Assert.Contains("offset", r.Stdout);
+        Assert.Contains("PR_ATTACH_LONG_FILENAME", r.Stdout);
         Assert.Contains("AUTHORS", r.Stdout);
+        Assert.Equal("", r.Stderr);
+    }
+
+    [Fact]
+    public void A_held_gateway_logon_makes_routing_changes_exit_4()
+    {
+        Setup();
+        using var server = Imc.Server.ExchangeServer.Open(ServerPath);
+        var id = Imc.Server.Gateway.ImcIdentity.Read(server.Registry);
+        using (server.Store.LogonGateway(id.GatewayDn, "imcsave (test)"))
+        {
+            var r = OnServer("routing", "off");
+            Assert.Equal(4, r.ExitCode);
+            var lines = r.Stderr.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith($"imcadmin: The gateway mailbox {id.GatewayDn} is already logged on by ", lines[0]);
+            Assert.Equal("hint: Only one program at a time may log on to a gateway; wait for it to finish or stop it, then try again.", lines[1]);
+            Assert.Equal(4, OnServer("sample", "1").ExitCode);
+            Assert.Equal(0, OnServer("queues").ExitCode); // reading needs no logon
+        }
+        Assert.True(server.Store.GetTransferEnabled(id.GatewayDn));
+        Assert.Equal(0, OnServer("routing", "off").ExitCode);
     }
 }

@@ -244,7 +244,7 @@ public sealed class BackupVerifierTests : IDisposable
         var i = lines.FindIndex(l => l.StartsWith("Mtsout/00000001.tnef=", StringComparison.Ordinal));
         lines.Insert(i + 1, lines[i]);
         File.WriteAllText(path, string.Join("\r\n", lines) + "\r\n");
-        Assert.Equal("Imcfls line 24: duplicate key 'Mtsout/00000001.tnef' in [Files] (first on line 23)", Refusal());
+        Assert.Equal("Imcfls line 24: key \"Mtsout/00000001.tnef\" appears twice in [Files] (first on line 23)", Refusal());
     }
 
     [Fact]
