@@ -150,8 +150,11 @@ public sealed class RestoreEngine(ExchangeServer server)
             result.TransferAfter = result.TransferBefore;
             return;
         }
+        // File sizes by path, once: looking each one up in the list would be quadratic in the number of messages.
+        var sizes = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var f in list.Files) sizes[f.Path] = f.Size;
         var total = queues.Sum(q => list.MessagesOf(q).Count());
-        var bytesTotal = queues.SelectMany(list.MessagesOf).Sum(m => list.FindFile(m.Path)!.Size);
+        var bytesTotal = queues.SelectMany(list.MessagesOf).Sum(m => sizes[m.Path]);
 
         if (options.DryRun)
         {
@@ -185,25 +188,46 @@ public sealed class RestoreEngine(ExchangeServer server)
             var created = folder is null;
             folder ??= session.Mailbox.CreateFolder(q.StoreFolder);
             int added = 0, skipped = 0;
-            foreach (var m in list.MessagesOf(q))
+            var messages = list.MessagesOf(q).ToList();
+            var next = 0;
+            while (next < messages.Count)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (folder.ContainsSearchKey(m.SearchKey)) skipped++;
-                else
+                // One store transaction per batch: one flush to disk for many messages. A batch is added entirely or
+                // not at all, and the search-key check inside it keeps a re-run (after a kill) from adding twice.
+                int batchAdded = 0, batchSkipped = 0;
+                store.InTransaction(() =>
                 {
-                    var message = ReadMessage(backup, m);
-                    folder.AddMessage(message);
-                    added++;
-                }
-                done++;
-                bytesDone += list.FindFile(m.Path)!.Size;
-                progress?.Report(new RestoreProgress(RestorePhase.Queues, done, total, bytesDone, bytesTotal, m.Path));
+                    long batchBytes = 0;
+                    for (var n = 0; next < messages.Count && n < BatchSize && batchBytes < BatchBytes; n++, next++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var m = messages[next];
+                        if (folder.ContainsSearchKey(m.SearchKey)) batchSkipped++;
+                        else
+                        {
+                            folder.AddMessage(ReadMessage(backup, m));
+                            batchAdded++;
+                            batchBytes += sizes[m.Path];
+                        }
+                        done++;
+                        bytesDone += sizes[m.Path];
+                        progress?.Report(new RestoreProgress(RestorePhase.Queues, done, total, bytesDone, bytesTotal, m.Path));
+                    }
+                });
+                added += batchAdded;
+                skipped += batchSkipped;
             }
             result.Queues.Add(new QueueRestoreResult(q.Item, q.StoreFolder, added, skipped, created));
         }
         if (options.Resume) session.TransferEnabled = true;
         result.TransferAfter = session.TransferEnabled;
     }
+
+    /// <summary>Messages added per store transaction at most.</summary>
+    internal const int BatchSize = 500;
+
+    /// <summary>A batch is committed early once its files reach this many bytes, so the write-ahead log stays bounded.</summary>
+    internal const long BatchBytes = 64L << 20;
 
     private static Imc.Formats.Mapi.MapiMessage ReadMessage(VerifiedBackup backup, PackedMessage entry)
     {

@@ -265,7 +265,10 @@ public sealed class SaveEngine(ExchangeServer server)
 
         /// <summary>
         /// Deletes each saved message only when its file reads back with the recorded SHA-256 and the message is
-        /// unchanged in the store since the snapshot; every other one is kept and reported with the reason.
+        /// unchanged in the store since the snapshot; every other one is kept and reported with the reason. The
+        /// deletions are committed in batches (<see cref="DeleteBatchSize"/> messages or <see cref="DeleteBatchBytes"/>),
+        /// one store transaction — one flush to disk — each: a batch is deleted entirely or not at all, and each
+        /// message in it is still checked against its version inside the transaction.
         /// </summary>
         public void DeleteSaved()
         {
@@ -273,37 +276,67 @@ public sealed class SaveEngine(ExchangeServer server)
             {
                 var list = group.ToList();
                 var item = group.Key.Item;
-                progress?.Report(new SaveProgress(SaveStage.Delete, item, 0, list.Count, 0) { Folder = group.Key.StoreFolder });
+                var folderName = group.Key.StoreFolder;
+                progress?.Report(new SaveProgress(SaveStage.Delete, item, 0, list.Count, 0) { Folder = folderName });
                 var done = 0;
                 long bytes = 0;
+                var batch = new List<SavedMessage>(DeleteBatchSize);
+                long batchBytes = 0;
                 foreach (var m in list)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var full = Path.Combine(backup, m.Path.Replace('/', Path.DirectorySeparatorChar));
                     var problem = VerifyFile(full, m.File);
-                    if (problem is not null)
-                        Result.Kept.Add(new KeptMessage(m.Path, group.Key.StoreFolder, problem));
-                    else if (m.Folder.DeleteIfUnchanged(m.Id, m.Version))
-                        Result.Deleted++;
+                    if (problem is not null) Result.Kept.Add(new KeptMessage(m.Path, folderName, problem));
                     else
-                        Result.Kept.Add(new KeptMessage(m.Path, group.Key.StoreFolder,
-                            $"the message changed in {group.Key.StoreFolder} (or left it) after it was saved"));
+                    {
+                        batch.Add(m);
+                        batchBytes += m.File.Size;
+                    }
+                    if (batch.Count >= DeleteBatchSize || batchBytes >= DeleteBatchBytes) Commit();
                     done++;
                     bytes += m.File.Size;
-                    progress?.Report(new SaveProgress(SaveStage.Delete, item, done, list.Count, bytes) { Folder = group.Key.StoreFolder, File = m.Path });
+                    progress?.Report(new SaveProgress(SaveStage.Delete, item, done, list.Count, bytes) { Folder = folderName, File = m.Path });
+                }
+                Commit();
+
+                void Commit()
+                {
+                    if (batch.Count == 0) return;
+                    var deleted = server.Store.InTransaction(() => batch.Select(m => m.Folder.DeleteIfUnchanged(m.Id, m.Version)).ToList());
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        if (deleted[i]) Result.Deleted++;
+                        else
+                            Result.Kept.Add(new KeptMessage(batch[i].Path, folderName,
+                                $"the message changed in {folderName} (or left it) after it was saved"));
+                    }
+                    batch.Clear();
+                    batchBytes = 0;
                 }
             }
         }
 
-        /// <summary>Null when the file on disk has the recorded size and SHA-256; else why not.</summary>
-        private static string? VerifyFile(string path, PackedFile expected)
+        /// <summary>Messages deleted per store transaction at most.</summary>
+        internal const int DeleteBatchSize = 500;
+
+        /// <summary>A delete batch is committed early once its messages' files reach this many bytes.</summary>
+        internal const long DeleteBatchBytes = 256L << 20;
+
+        private byte[]? _verifyBuffer;
+
+        /// <summary>Null when the file on disk has the recorded size and SHA-256; else why not. One reused buffer for all files.</summary>
+        private string? VerifyFile(string path, PackedFile expected)
         {
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ReadBufferSize, FileOptions.SequentialScan);
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
                 if (stream.Length != expected.Size) return $"the file has {stream.Length} bytes; {expected.Size} were written";
-                var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
-                return hash == expected.Sha256 ? null : "the file read back does not have the SHA-256 it was written with";
+                var buffer = _verifyBuffer ??= new byte[ReadBufferSize];
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                int n;
+                while ((n = stream.Read(buffer, 0, buffer.Length)) > 0) hash.AppendData(buffer, 0, n);
+                return Convert.ToHexStringLower(hash.GetHashAndReset()) == expected.Sha256 ? null : "the file read back does not have the SHA-256 it was written with";
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
