@@ -157,6 +157,22 @@ def report(results, runs, path):
             lines.append(f"| {name} | | | {cmd} | {s['median']:.2f} [{s['min']:.2f}–{s['max']:.2f}] | "
                          f"{s['median'] / fl:.2f} | {msgs / s['median']:.0f} | {mb / s['median']:.0f} | {max(r[cmd + '_mb']):.0f} |")
     lines.append("")
+    lines.append("Targets: save ≤ 2.0× floor, restore ≤ 3.0× floor, delete ≤ 1.5× save, peak RSS ≤ 200 MB, "
+                 "mix100k / mix20k = 5 ± 15 %.")
+    lines.append("")
+    for name, r in results.items():
+        save, delete = statistics.median(r["save"]), statistics.median(r["delete"])
+        lines.append(f"- {name}: delete / save = {delete / save:.2f}")
+    if "mix20k" in results and "mix100k" in results:
+        for cmd in ("save", "delete", "restore"):
+            a, b = statistics.median(results["mix20k"][cmd]), statistics.median(results["mix100k"][cmd])
+            lines.append(f"- scaling {cmd}: mix100k / mix20k = {b / a:.2f} (peak RSS {max(results['mix20k'][cmd + '_mb']):.0f} → "
+                         f"{max(results['mix100k'][cmd + '_mb']):.0f} MB)")
+    lines.append("")
+    # The hand-written part (profiles before/after, where the time goes) lives in bench/ANALYSIS.md.
+    analysis = os.path.join(ROOT, "bench", "ANALYSIS.md")
+    if os.path.exists(analysis):
+        lines.append(open(analysis).read())
     with open(path, "w") as f:
         f.write("\n".join(lines))
 

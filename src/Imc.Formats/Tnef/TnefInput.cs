@@ -29,8 +29,58 @@ internal sealed class TnefInput
     public long? Length { get; }
     /// <summary>The sum of every byte consumed so far (wraps; only the low 16 bits matter).</summary>
     public uint Sum { get; private set; }
-    /// <summary>What is being read, for truncation messages.</summary>
-    public string Context { get; set; } = "the TNEF header";
+    /// <summary>What is being read, for truncation messages; built only when a message needs it.</summary>
+    public string Context
+    {
+        get => _context ??= _contextKind switch
+        {
+            ContextKind.Attribute => $"{_contextName} (attribute at offset {_contextOffset}, {_contextLength} data bytes)",
+            ContextKind.Checksum => $"the checksum of {_contextName} (attribute at offset {_contextOffset})",
+            _ => $"property {TnefReader.Describe(_contextTag, _contextProperty)} at offset {_contextOffset}",
+        };
+        set => _context = value;
+    }
+
+    // The parts of a lazily built context: formatting a string for every property read (just in case an error
+    // needs it) took about a third of the time of reading a message.
+    private string? _context = "the TNEF header";
+    private ContextKind _contextKind;
+    private string? _contextName;
+    private long _contextOffset;
+    private long _contextLength;
+    private Imc.Formats.Mapi.PropTag _contextTag;
+    private Imc.Formats.Mapi.PropertyName? _contextProperty;
+
+    private enum ContextKind { Attribute, Checksum, Property }
+
+    /// <summary>Reading the data of attribute <paramref name="name"/>.</summary>
+    public void AttributeContext(string name, long offset, long length)
+    {
+        _context = null;
+        _contextKind = ContextKind.Attribute;
+        _contextName = name;
+        _contextOffset = offset;
+        _contextLength = length;
+    }
+
+    /// <summary>Reading the checksum of attribute <paramref name="name"/>.</summary>
+    public void ChecksumContext(string name, long offset)
+    {
+        _context = null;
+        _contextKind = ContextKind.Checksum;
+        _contextName = name;
+        _contextOffset = offset;
+    }
+
+    /// <summary>Reading the value of a property.</summary>
+    public void PropertyContext(Imc.Formats.Mapi.PropTag tag, Imc.Formats.Mapi.PropertyName? name, long offset)
+    {
+        _context = null;
+        _contextKind = ContextKind.Property;
+        _contextTag = tag;
+        _contextProperty = name;
+        _contextOffset = offset;
+    }
 
     public long? Remaining => Length - Position;
 

@@ -117,7 +117,7 @@ public sealed class TnefReader
             var dataStart = _in.Position;
             var dataEnd = dataStart + length;
             var sumBefore = _in.Sum;
-            _in.Context = $"{name} (attribute at offset {offset}, {length} data bytes)";
+            _in.AttributeContext(name, offset, length);
 
             if (level == TnefAttribute.LevelMessage)
                 MessageAttribute(state, id, dataEnd, depth);
@@ -138,7 +138,7 @@ public sealed class TnefReader
                 throw Error(TnefError.BadLength, dataStart, $"{name} holds more data than its length of {length} bytes");
             if (_in.Position < dataEnd) _in.Skip(dataEnd - _in.Position);
             var computed = (ushort)(_in.Sum - sumBefore);
-            _in.Context = $"the checksum of {name} (attribute at offset {offset})";
+            _in.ChecksumContext(name, offset);
             var stored = _in.U16();
             if (stored != computed)
                 Deviation(TnefError.BadChecksum, dataEnd, $"{name} (attribute at offset {offset}) has checksum 0x{stored:X4}, expected 0x{computed:X4} (the sum of its {length} data bytes)");
@@ -402,7 +402,7 @@ public sealed class TnefReader
             }
             else throw Error(TnefError.BadValue, offset + 20, $"named property {tag}: expected name kind 0 (MNID_ID) or 1 (MNID_STRING), found {kind}");
         }
-        _in.Context = $"property {Describe(tag, name)} at offset {offset}";
+        _in.PropertyContext(tag, name, offset);
         var type = tag.ValueType;
         if (!IsSupported(type))
         {
