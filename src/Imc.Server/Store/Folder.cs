@@ -63,8 +63,8 @@ public sealed class Folder
     /// folder with exactly <paramref name="version"/>. True when it was deleted.
     /// </summary>
     public bool DeleteIfUnchanged(long messageId, long version) => _store.Write(() =>
-        _store.Database.Execute("DELETE FROM messages WHERE id=$id AND folder_id=$f AND version=$v",
-            ("$id", messageId), ("$f", Id), ("$v", version)) == 1);
+        _store.Prepared("DELETE FROM messages WHERE id=$id AND folder_id=$f AND version=$v",
+            ("$id", messageId), ("$f", Id), ("$v", version)).ExecuteNonQuery() == 1);
 
     /// <summary>True when a message of the folder has this PR_SEARCH_KEY.</summary>
     public bool ContainsSearchKey(ReadOnlySpan<byte> searchKey) =>
