@@ -38,14 +38,20 @@ def drop_caches():
     sh(["sync"])
 
 
+LAST_CPU = [0.0]
+
+
 def timed(cmd, env=None):
-    """Runs cmd under /usr/bin/time -v; returns (seconds, peak RSS in MB, stdout)."""
+    """Runs cmd under /usr/bin/time -v; returns (seconds, peak RSS in MB, stdout). CPU seconds (user + system) go to LAST_CPU."""
     t0 = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - t0
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    user = re.search(r"User time \(seconds\): ([\d.]+)", p.stderr)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", p.stderr)
+    LAST_CPU[0] = (float(user.group(1)) if user else 0.0) + (float(system.group(1)) if system else 0.0)
     return elapsed, (int(m.group(1)) / 1024 if m else float("nan")), p.stdout
 
 
@@ -53,6 +59,7 @@ def floor(server, backup, scratch):
     """The physical floor: read the store once, write the same files and bytes durably with tools that do no encoding."""
     sh(["sync"])
     t0 = time.perf_counter()
+    c0 = os.times()
     with open(os.path.join(server, "exchsrvr", "mdbdata", "priv.db"), "rb") as f:
         while f.read(1 << 20):
             pass
@@ -60,6 +67,8 @@ def floor(server, backup, scratch):
     sh(["cp", "-r", backup, dest])
     sh(["sync"])
     elapsed = time.perf_counter() - t0
+    c1 = os.times()
+    LAST_CPU[0] = (c1.user - c0.user) + (c1.system - c0.system) + (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
     shutil.rmtree(dest)
     return elapsed
 
@@ -91,6 +100,7 @@ def run_set(name, dlls, work, runs):
         print(f"[{name}] sample generation took {time.perf_counter() - t0:.1f} s", flush=True)
     store_bytes = os.path.getsize(os.path.join(base, "exchsrvr", "mdbdata", "priv.db"))
     res = {"description": desc, "store_bytes": store_bytes, "save": [], "delete": [], "restore": [], "floor": [],
+           "save_cpu": [], "delete_cpu": [], "restore_cpu": [], "floor_cpu": [],
            "save_mb": [], "delete_mb": [], "restore_mb": []}
     for i in range(runs):
         scratch = os.path.join(work, name, f"run{i}")
@@ -104,9 +114,9 @@ def run_set(name, dlls, work, runs):
         sh(dotnet + [dlls["imcadmin"], "routing", "on", "-server", base], stdout=subprocess.DEVNULL)
         backup = os.path.join(out, "Backup")
         files, nbytes = dir_stats(backup)
-        res["save"].append(t); res["save_mb"].append(mb)
+        res["save"].append(t); res["save_mb"].append(mb); res["save_cpu"].append(LAST_CPU[0])
         # 2. the floor for the same bytes, measured in the same run
-        res["floor"].append(floor(base, backup, scratch))
+        res["floor"].append(floor(base, backup, scratch)); res["floor_cpu"].append(LAST_CPU[0])
         # 3. save with -delete -yes on a copy of the server
         copy = os.path.join(scratch, "server-copy")
         sh(["cp", "-r", base, copy])
@@ -114,7 +124,7 @@ def run_set(name, dlls, work, runs):
         os.makedirs(out2)
         drop_caches()
         t, mb, _ = timed(dotnet + [dlls["imcsave"], "-server", copy, "-output", out2, "-delete", "-yes", "-quiet"])
-        res["delete"].append(t); res["delete_mb"].append(mb)
+        res["delete"].append(t); res["delete_mb"].append(mb); res["delete_cpu"].append(LAST_CPU[0])
         shutil.rmtree(copy)
         shutil.rmtree(out2)
         # 4. restore the first backup onto a new server with another name
@@ -123,7 +133,7 @@ def run_set(name, dlls, work, runs):
            stdout=subprocess.DEVNULL)
         drop_caches()
         t, mb, _ = timed(dotnet + [dlls["imcrestore"], backup, "-server", target, "-yes", "-quiet"])
-        res["restore"].append(t); res["restore_mb"].append(mb)
+        res["restore"].append(t); res["restore_mb"].append(mb); res["restore_cpu"].append(LAST_CPU[0])
         res["files"], res["bytes"] = files, nbytes
         shutil.rmtree(scratch)
         print(f"[{name}] run {i + 1}/{runs}: save {res['save'][-1]:.2f}s delete {res['delete'][-1]:.2f}s "
@@ -144,18 +154,20 @@ def report(results, runs, path):
              f"Date: {datetime.date.today().isoformat()}  ", f"Machine: {machine()}  ",
              f"Command: `python3 bench/bench.py --sets {','.join(results)} --runs {runs}`  ",
              "Times are wall-clock seconds, median of the runs with [min–max]; ratio = median / median floor, "
-             "where the floor (same run) = `cat priv.db > /dev/null` + `cp -r Backup` + `sync`.", ""]
-    lines.append("| set | messages/files | backup MB | command | median s [min–max] | × floor | msg/s | MB/s | peak RSS MB |")
-    lines.append("|---|---|---|---|---|---|---|---|---|")
+             "where the floor (same run) = `cat priv.db > /dev/null` + `cp -r Backup` + `sync`. CPU s = user + system time of "
+             "the process (for the floor: of cat/cp/sync; the kernel's writeback threads are in nobody's column).", ""]
+    lines.append("| set | messages/files | backup MB | command | median s [min–max] | × floor | msg/s | MB/s | peak RSS MB | CPU s (median) |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         fl = statistics.median(r["floor"])
         mb = r["bytes"] / 1e6
         msgs = max(r["files"] - 4, 1)
-        lines.append(f"| {name} | {r['files']} | {mb:.0f} | floor | {fl:.2f} [{min(r['floor']):.2f}–{max(r['floor']):.2f}] | 1.00 | | {mb / fl:.0f} | |")
+        lines.append(f"| {name} | {r['files']} | {mb:.0f} | floor | {fl:.2f} [{min(r['floor']):.2f}–{max(r['floor']):.2f}] | 1.00 | | {mb / fl:.0f} | | {statistics.median(r.get('floor_cpu') or [float('nan')]):.1f} |")
         for cmd in ("save", "delete", "restore"):
             s = summary(r[cmd])
             lines.append(f"| {name} | | | {cmd} | {s['median']:.2f} [{s['min']:.2f}–{s['max']:.2f}] | "
-                         f"{s['median'] / fl:.2f} | {msgs / s['median']:.0f} | {mb / s['median']:.0f} | {max(r[cmd + '_mb']):.0f} |")
+                         f"{s['median'] / fl:.2f} | {msgs / s['median']:.0f} | {mb / s['median']:.0f} | {max(r[cmd + '_mb']):.0f} | "
+                         f"{statistics.median(r.get(cmd + '_cpu') or [float('nan')]):.1f} |")
     lines.append("")
     lines.append("Targets: save ≤ 2.0× floor, restore ≤ 3.0× floor, delete ≤ 1.5× save, peak RSS ≤ 200 MB, "
                  "mix100k / mix20k = 5 ± 15 %.")

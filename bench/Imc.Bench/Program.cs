@@ -91,6 +91,24 @@ public static class Program
             });
         }
 
+        if (stages.Contains("pragmas"))
+        {
+            using var c = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + new ServerLayout(serverPath).PrivateStoreDb);
+            c.Open();
+            foreach (var pragma in new[] { "secure_delete", "page_size", "mmap_size", "wal_autocheckpoint", "journal_size_limit", "cache_size" })
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "PRAGMA " + pragma;
+                Console.WriteLine($"# PRAGMA {pragma} = {cmd.ExecuteScalar()}");
+            }
+            using var opts = c.CreateCommand();
+            opts.CommandText = "PRAGMA compile_options";
+            using var r = opts.ExecuteReader();
+            var all = new List<string>();
+            while (r.Read()) all.Add(r.GetString(0));
+            Console.WriteLine("# compile options: " + string.Join(' ', all));
+        }
+
         if (stages.Contains("create"))
         {
             // Only file creation and writing (135 KB each, the mix's average), as imcsave opens its files: the OS part of a save.
