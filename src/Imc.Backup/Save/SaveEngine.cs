@@ -47,7 +47,7 @@ public sealed class SaveEngine(ExchangeServer server)
             throw new CommandException($"{backup} already exists; imcsave never writes into an existing backup.",
                 ExitCodes.OutputExists, "Another imcsave may have created it just now. Move it away, or choose another folder with -output SaveDir.");
 
-        var run = new SaveRun(server, identity, options, backup, progress, cancellationToken)
+        using var run = new SaveRun(server, identity, options, backup, progress, cancellationToken)
         {
             Result = new SaveResult { BackupPath = backup, GatewayDn = identity.GatewayDn, Started = started },
         };
@@ -70,6 +70,7 @@ public sealed class SaveEngine(ExchangeServer server)
             if (items.Contains(ImcItem.Registry)) run.SaveRegistry();
             if (items.Contains(ImcItem.Directory)) run.SaveDirectory();
             foreach (var item in queues) run.SaveQueue(session!, item);
+            run.FinishFiles();
             run.MakeDurable();
             run.WritePackingList(items, replace: false);
 
@@ -117,8 +118,16 @@ public sealed class SaveEngine(ExchangeServer server)
     private sealed record SavedMessage(string Path, QueueLayout Queue, Folder Folder, long Id, long Version, byte[] SearchKey, PackedFile File);
 
     /// <summary>The state of one run.</summary>
-    private sealed class SaveRun(ExchangeServer server, ImcIdentity identity, SaveOptions options, string backup, IProgress<SaveProgress>? progress, CancellationToken cancellationToken)
+    private sealed class SaveRun(ExchangeServer server, ImcIdentity identity, SaveOptions options, string backup, IProgress<SaveProgress>? progress, CancellationToken cancellationToken) : IDisposable
     {
+        /// <summary>Message files are created, written and hashed on a second thread (<see cref="FileWritePipeline"/>).</summary>
+        private FileWritePipeline? _pipeline;
+
+        /// <summary>Message files whose size and SHA-256 the pipeline reports at the end: (index in Files, index in Messages, pipeline index).</summary>
+        private readonly List<(int File, int Message, int Pipeline)> _pending = [];
+
+        public void Dispose() => _pipeline?.Dispose();
+
         public required SaveResult Result { get; init; }
         public List<PackedFile> Files { get; } = [];
         public List<SavedMessage> Messages { get; } = [];
@@ -188,10 +197,11 @@ public sealed class SaveEngine(ExchangeServer server)
                     continue;
                 }
                 var path = BackupLayout.MessagePath(queue, saved + 1);
-                var file = WriteFile(path, s => TnefWriter.Write(message, s));
+                var file = WriteMessageFile(path, message);
                 saved++;
                 bytes += file.Size;
                 var searchKey = message.SearchKey is { Length: > 0 } key ? key : info.SearchKey;
+                _pending[^1] = _pending[^1] with { Message = Messages.Count };
                 Messages.Add(new SavedMessage(path, queue, folder, info.Id, info.Version, searchKey, file));
                 progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, saved, total, bytes) { Folder = queue.StoreFolder, File = path });
             }
@@ -222,6 +232,60 @@ public sealed class SaveEngine(ExchangeServer server)
             Files.Add(packed);
             CurrentFile = null;
             return packed;
+        }
+
+        /// <summary>
+        /// Hands one message file to the writer thread; returns its entry with the size (known here) and, until
+        /// <see cref="FinishFiles"/>, an empty SHA-256.
+        /// </summary>
+        private PackedFile WriteMessageFile(string relativePath, Imc.Formats.Mapi.MapiMessage message)
+        {
+            var full = Path.Combine(backup, relativePath.Replace('/', Path.DirectorySeparatorChar));
+            CurrentFile = full;
+            var pipeline = _pipeline ??= new FileWritePipeline(syncEachFile: !PrivateFileSystem.BatchSyncSupported);
+            long size;
+            int index;
+            try
+            {
+                using var feed = pipeline.Begin(full, out index);
+                TnefWriter.Write(message, feed);
+                size = feed.Length;
+            }
+            catch when (pipeline.FailedFile is not null)
+            {
+                CurrentFile = pipeline.FailedFile; // the writer thread's failure, maybe on an earlier file
+                throw;
+            }
+            var packed = new PackedFile(relativePath, size, "");
+            Files.Add(packed);
+            _pending.Add((Files.Count - 1, -1, index));
+            CurrentFile = null;
+            return packed;
+        }
+
+        /// <summary>Waits for the writer thread to finish every message file and records their sizes and SHA-256.</summary>
+        public void FinishFiles()
+        {
+            if (_pipeline is null) return;
+            try
+            {
+                _pipeline.Complete();
+            }
+            catch when (_pipeline.FailedFile is not null)
+            {
+                CurrentFile = _pipeline.FailedFile;
+                throw;
+            }
+            foreach (var (file, message, index) in _pending)
+            {
+                var (size, sha) = _pipeline.Result(index);
+                if (size != Files[file].Size)
+                    throw new IOException($"{Files[file].Path}: {size} bytes were written but {Files[file].Size} were encoded.");
+                var packed = Files[file] with { Sha256 = sha };
+                Files[file] = packed;
+                if (message >= 0) Messages[message] = Messages[message] with { File = packed };
+            }
+            _pending.Clear();
         }
 
         /// <summary>Every file and folder of the backup on disk before Imcfls says the backup is complete.</summary>
