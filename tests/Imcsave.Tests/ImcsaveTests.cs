@@ -9,7 +9,9 @@ using Imc.Server;
 using Imc.Server.Gateway;
 using Imc.Server.Registry;
 using Imc.Testing;
-using MimeKit.Tnef;
+using TnefComplianceStatus = MimeKit.Tnef.TnefComplianceStatus;
+using TnefAttributeTag = MimeKit.Tnef.TnefAttributeTag;
+using TnefReader = Imc.Formats.Tnef.TnefReader;
 
 namespace Imcsave.Tests;
 
@@ -194,7 +196,7 @@ public sealed class ImcsaveTests
     private static void AssertMimeKitCompliant(string path)
     {
         using var stream = File.OpenRead(path);
-        using var reader = new MimeKit.Tnef.TnefReader(stream, 0, TnefComplianceMode.Strict);
+        using var reader = new MimeKit.Tnef.TnefReader(stream, 0, MimeKit.Tnef.TnefComplianceMode.Strict);
         while (reader.ReadNextAttribute())
         {
             if (reader.AttributeTag is TnefAttributeTag.MapiProperties or TnefAttributeTag.Attachment or TnefAttributeTag.RecipientTable)
