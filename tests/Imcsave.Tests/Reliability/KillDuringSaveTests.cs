@@ -15,7 +15,9 @@ namespace Imcsave.Tests.Reliability;
 /// </summary>
 public sealed class KillDuringSaveTests(ITestOutputHelper output)
 {
-    private const int Messages = 1000;
+    // 600 messages keep 30 trials (each: kill, check, re-run) within ~2 minutes on 2 cores;
+    // IMC_RELIABILITY_MESSAGES and IMC_RELIABILITY_TRIALS make longer soak runs.
+    private static readonly int Messages = SampleServer.Messages(600);
     private const int SampleSeed = 4711;
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
 
@@ -31,17 +33,22 @@ public sealed class KillDuringSaveTests(ITestOutputHelper output)
         using var baseServer = ExchangeServer.Open(basePath);
         var mailbox = baseServer.Store.FindMailbox(ImcIdentity.Read(baseServer.Registry).GatewayDn)!;
 
-        // The uninterrupted run: how long the whole thing takes, and that it saves and deletes everything.
-        var clock = Stopwatch.StartNew();
-        var (measureServer, measureOut) = Prepare(scratch, basePath, "measure");
-        var full = RunToEnd(measureServer, measureOut);
-        var duration = clock.Elapsed;
-        Assert.True(full.ExitCode == 0, $"uninterrupted imcsave: {full}");
-        var complete = BackupInspector.ReadComplete(Path.Combine(measureOut, "Backup"), "uninterrupted run")!;
-        Assert.Equal(originals.Keys.Order(), complete.Keys.Order());
-        Assert.Empty(QueueSnapshot.Take(measureServer).Messages);
-        ScratchDirectory.Remove(scratch.Combine("measure"));
-        output.WriteLine($"seed {seed}: {Messages} messages, uninterrupted imcsave -delete -yes took {duration.TotalSeconds:F2} s; {trials} trials");
+        // The uninterrupted run: that it saves and deletes everything, and how long it takes (the second of two runs:
+        // the first one warms the caches and would stretch the kills past the end of a typical run).
+        var duration = TimeSpan.MaxValue;
+        for (var warm = 0; warm < 2; warm++)
+        {
+            var (measureServer, measureOut) = Prepare(scratch, basePath, "measure");
+            var clock = Stopwatch.StartNew();
+            var full = RunToEnd(measureServer, measureOut);
+            duration = clock.Elapsed < duration ? clock.Elapsed : duration;
+            Assert.True(full.ExitCode == 0, $"uninterrupted imcsave: {full}");
+            var complete = BackupInspector.ReadComplete(Path.Combine(measureOut, "Backup"), "uninterrupted run")!;
+            Assert.Equal(originals.Keys.Order(), complete.Keys.Order());
+            Assert.Empty(QueueSnapshot.Take(measureServer).Messages);
+            ScratchDirectory.Remove(scratch.Combine("measure"));
+        }
+        output.WriteLine($"seed {seed}: {Messages} messages, uninterrupted imcsave -delete -yes takes {duration.TotalSeconds:F2} s; {trials} trials");
 
         var rng = new Random(seed);
         var outcomes = new Dictionary<string, int>();
@@ -52,15 +59,19 @@ public sealed class KillDuringSaveTests(ITestOutputHelper output)
             var (server, outDir) = Prepare(scratch, basePath, $"t{trial}");
             var backupDir = Path.Combine(outDir, "Backup");
 
+            var trialClock = Stopwatch.StartNew();
+            var finished = false;
             using (var p = ToolProcess.Start("imcsave", Args(server, outDir)))
             {
                 if (p.WaitUntil(p.StartedAt + (long)(delay.TotalSeconds * Stopwatch.Frequency)))
                 {
                     var r = p.WaitForExit(RunTimeout);
                     Assert.True(r.ExitCode == 0, $"{context}: imcsave finished before the kill but failed: {r}");
+                    finished = true;
                 }
                 else p.Kill();
             }
+            var killed = trialClock.Elapsed;
 
             // After the kill: every message is in its queue, in the complete backup, or both.
             var queues = QueueSnapshot.Take(server).ByKey(context);
@@ -97,7 +108,9 @@ public sealed class KillDuringSaveTests(ITestOutputHelper output)
             }
             Assert.True(queues.Keys.All(originals.ContainsKey), $"{context}: the queues hold a message that was not there before.");
             if (backup is not null) Assert.True(backup.Keys.All(originals.ContainsKey), $"{context}: the backup holds a message that was never queued.");
-            var outcome = backup is null ? state : deleted == 0 ? "complete, nothing deleted" : deleted == originals.Count ? "complete, all deleted" : "complete, partly deleted";
+            var outcome = finished ? "finished before the kill"
+                : backup is null ? state : deleted == 0 ? "complete, nothing deleted" : deleted == originals.Count ? "complete, all deleted" : "complete, partly deleted";
+            var checkedAt = trialClock.Elapsed;
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
 
             // A re-run after removing an incomplete Backup succeeds, and then every message is in a complete backup.
@@ -118,7 +131,8 @@ public sealed class KillDuringSaveTests(ITestOutputHelper output)
                 Assert.True(second.ContainsKey(key) || (backup?.ContainsKey(key) ?? false), $"{context}: after the re-run message {key} is in no complete backup.");
 
             ScratchDirectory.Remove(scratch.Combine($"t{trial}"));
-            output.WriteLine($"trial {trial}: kill after {delay.TotalMilliseconds:F0} ms -> {outcome} ({deleted} only in the backup)");
+            output.WriteLine($"trial {trial}: kill after {delay.TotalMilliseconds:F0} ms -> {outcome} ({deleted} only in the backup)"
+                + $" [run {killed.TotalSeconds:F1} s, check {(checkedAt - killed).TotalSeconds:F1} s, re-run {(trialClock.Elapsed - checkedAt).TotalSeconds:F1} s]");
         }
         output.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
         Assert.Equal(trials, outcomes.Values.Sum());

@@ -23,6 +23,10 @@ internal static class SampleServer
     public static int Seed(int fixedSeed) =>
         int.TryParse(Environment.GetEnvironmentVariable("IMC_RELIABILITY_SEED"), out var s) ? s : fixedSeed;
 
+    /// <summary>IMC_RELIABILITY_MESSAGES when set, else <paramref name="defaultCount"/>.</summary>
+    public static int Messages(int defaultCount) =>
+        int.TryParse(Environment.GetEnvironmentVariable("IMC_RELIABILITY_MESSAGES"), out var n) && n > 0 ? n : defaultCount;
+
     /// <summary>IMC_RELIABILITY_TRIALS when set (longer soak runs), else <paramref name="defaultTrials"/>.</summary>
     public static int Trials(int defaultTrials) =>
         int.TryParse(Environment.GetEnvironmentVariable("IMC_RELIABILITY_TRIALS"), out var t) && t > 0 ? t : defaultTrials;
