@@ -12,7 +12,7 @@ namespace Imcrestore.Tests.Reliability;
 public sealed class KillDuringRestoreTests(ITestOutputHelper output)
 {
     private const int SampleSeed = 815;
-    private static readonly int Messages = SampleServer.Messages(600);
+    private static readonly int Messages = SampleServer.Messages(1000);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class KillDuringRestoreTests(ITestOutputHelper output)
             var full = RunToEnd(target, backupDir);
             duration = clock.Elapsed < duration ? clock.Elapsed : duration;
             Assert.True(full.ExitCode == 0, $"uninterrupted imcrestore: {full}");
-            AssertExactly(expected, target, "uninterrupted run");
+            BackupInspector.AssertTargetHoldsExactly(expected, target, "uninterrupted run");
             ScratchDirectory.Remove(scratch.Combine("measure"));
         }
         output.WriteLine($"seed {seed}: {Messages} messages, uninterrupted imcrestore takes {duration.TotalSeconds:F2} s; {trials} trials");
@@ -80,23 +80,12 @@ public sealed class KillDuringRestoreTests(ITestOutputHelper output)
 
             var rerun = RunToEnd(target, backupDir);
             Assert.True(rerun.ExitCode == 0, $"{context}: the re-run failed: {rerun}");
-            AssertExactly(expected, target, context + ", after the re-run");
+            BackupInspector.AssertTargetHoldsExactly(expected, target, context + ", after the re-run");
             ScratchDirectory.Remove(scratch.Combine($"t{trial}"));
             output.WriteLine($"trial {trial}: kill after {delay.TotalMilliseconds:F0} ms -> {outcome} ({partial.Count} restored before the kill)");
         }
         output.WriteLine(string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
         Assert.Equal(trials, outcomes.Values.Sum());
-    }
-
-    private static void AssertExactly(Dictionary<string, BackedUpMessage> expected, string target, string context)
-    {
-        var now = QueueSnapshot.Take(target).ByKey(context); // fails on a duplicate
-        var missing = expected.Keys.Where(k => !now.ContainsKey(k)).ToList();
-        var extra = now.Keys.Where(k => !expected.ContainsKey(k)).ToList();
-        Assert.True(missing.Count == 0 && extra.Count == 0,
-            $"{context}: the target does not hold exactly the backup's messages: {missing.Count} missing (first {missing.FirstOrDefault()}), {extra.Count} extra (first {extra.FirstOrDefault()}).");
-        foreach (var (key, m) in now)
-            Assert.True(expected[key].Queue == m.Queue, $"{context}: message {key} of {expected[key].Queue} is in {m.Queue}.");
     }
 
     private static string[] Args(string target, string backupDir) => [backupDir, "-server", target, "-yes", "-quiet"];

@@ -84,4 +84,16 @@ internal static class BackupInspector
         System.IO.Directory.Exists(dir)
             ? [.. System.IO.Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(dir, p)).Order(StringComparer.Ordinal)]
             : [];
+
+    /// <summary>The server at <paramref name="target"/> holds exactly the backup's messages: each in its queue, once, nothing else.</summary>
+    public static void AssertTargetHoldsExactly(Dictionary<string, BackedUpMessage> expected, string target, string context)
+    {
+        var now = QueueSnapshot.Take(target).ByKey(context); // fails on a duplicate
+        var missing = expected.Keys.Where(k => !now.ContainsKey(k)).ToList();
+        var extra = now.Keys.Where(k => !expected.ContainsKey(k)).ToList();
+        Assert.True(missing.Count == 0 && extra.Count == 0,
+            $"{context}: the target does not hold exactly the backup's messages: {missing.Count} missing (first {missing.FirstOrDefault()}), {extra.Count} extra (first {extra.FirstOrDefault()}).");
+        foreach (var (key, m) in now)
+            Assert.True(expected[key].Queue == m.Queue, $"{context}: message {key} of {expected[key].Queue} is in {m.Queue}.");
+    }
 }
