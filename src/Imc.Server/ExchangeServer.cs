@@ -45,7 +45,7 @@ public sealed class ExchangeServer : IDisposable
         {
             var registry = new RegistryStore(Track(SqliteDatabase.Open(layout.RegistryDb, create)));
             var directory = new DirectoryStore(Track(SqliteDatabase.Open(layout.DirectoryDb, create)));
-            var store = new InformationStore(Track(SqliteDatabase.Open(layout.PrivateStoreDb, create)));
+            var store = new InformationStore(Track(SqliteDatabase.Open(layout.PrivateStoreDb, create, pageSize: 65536)));
             return new ExchangeServer(layout, registry, directory, store);
         }
         catch

@@ -20,9 +20,13 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>The transaction <see cref="InTransaction{T}"/> has open, which every command must join.</summary>
     public SqliteTransaction? CurrentTransaction { get; private set; }
 
-    /// <summary>Opens an existing database, or creates it when <paramref name="create"/> is set.</summary>
-    public static SqliteDatabase Open(string path, bool create = false)
+    /// <summary>
+    /// Opens an existing database, or creates it when <paramref name="create"/> is set. <paramref name="pageSize"/>
+    /// applies only to a new file (SQLite fixes it once WAL is on): the store uses large pages for its attachment chunks.
+    /// </summary>
+    public static SqliteDatabase Open(string path, bool create = false, int pageSize = 4096)
     {
+        var isNew = !File.Exists(path);
         if (!create && !File.Exists(path))
             throw new ServerException($"The database {path} does not exist.", "Is this folder a server? Create one with 'imcadmin setup'.");
         var builder = new SqliteConnectionStringBuilder
@@ -35,6 +39,7 @@ public sealed class SqliteDatabase : IDisposable
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
         var db = new SqliteDatabase(path, connection);
+        if (isNew && pageSize != 4096) db.Execute($"PRAGMA page_size={pageSize};");
         db.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000;");
         return db;
     }

@@ -17,6 +17,7 @@ internal static class Admin
         ("list", "the messages of one queue", ListCommand.Run),
         ("routing", "show, or turn on or off, routing to the IMC (PR_TRANSFER_ENABLED)", RoutingCommand.Run),
         ("tnef", "show a TNEF file, or turn it into an .eml file", TnefCommand.Run),
+        ("verify", "check a Backup folder written by imcsave completely, without a server", VerifyCommand.Run),
     ];
 
     public static string Usage => UsageScreen.Render(

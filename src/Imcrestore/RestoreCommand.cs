@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Imc.Backup.CommandLine;
 using Imc.Backup.Restore;
+using Imc.Console;
 using Imc.Server;
 using Spectre.Console;
 
@@ -44,7 +45,9 @@ internal static class RestoreCommand
         var items = cmd.Has("restore") ? ImcItem.ParseList(cmd.Values("restore")).Select(i => i.Name).ToList() : null;
         var json = cmd.Has("json");
         var quiet = cmd.Has("quiet");
-        var interactive = !Console.IsInputRedirected && !Console.IsErrorRedirected && !Console.IsOutputRedirected;
+        // As imcsave: bars on a terminal, plain lines on stdout otherwise, nothing with -quiet or -json.
+        var terminal = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+        var board = quiet || json || !terminal ? null : new ProgressBoard(AnsiConsole.Console);
         var serverPath = ServerLocator.Resolve(cmd.Value("server"));
 
         using var server = ExchangeServer.Open(serverPath);
@@ -61,10 +64,16 @@ internal static class RestoreCommand
             KeepIdentity = cmd.Has("keepidentity"),
             Resume = cmd.Has("resume"),
             DryRun = cmd.Has("dryrun"),
-            ConfirmOverwrite = cmd.Has("yes") ? _ => true : interactive ? Ask : null,
+            ConfirmOverwrite = cmd.Has("yes") ? _ => true : !terminal ? null : board is null ? Ask : q => board.Ask(() => Ask(q)),
         };
-        var progress = quiet ? null : new LineProgress(stderr);
-        var result = new RestoreEngine(server).Run(options, progress, cancel.Token);
+        RestoreResult result;
+        if (board is not null)
+        {
+            var bars = new BarProgress(board);
+            result = board.Run(() => new RestoreEngine(server).Run(options, bars, cancel.Token), cancel.Token);
+        }
+        else
+            result = new RestoreEngine(server).Run(options, quiet || json ? null : new LineProgress(stdout), cancel.Token);
         if (json) stdout.WriteLine(JsonSerializer.Serialize(ToJson(result), JsonOptions));
         else if (!quiet) WriteSummary(stdout, result);
         return ExitCodes.Ok;
@@ -119,8 +128,8 @@ internal static class RestoreCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
-    /// <summary>Plain progress lines on stderr, at most one a second, plus one when a phase starts.</summary>
-    private sealed class LineProgress(TextWriter stderr) : IProgress<RestoreProgress>
+    /// <summary>Plain progress lines on stdout (no terminal): one when a phase starts, then at most one a second.</summary>
+    private sealed class LineProgress(TextWriter stdout) : IProgress<RestoreProgress>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private RestorePhase? _phase;
@@ -133,15 +142,40 @@ internal static class RestoreCommand
             if (p.Phase == _phase && now - _last < TimeSpan.FromSeconds(1)) return;
             _phase = p.Phase;
             _last = now;
-            var what = p.Phase switch
-            {
-                RestorePhase.Verifying => $"verifying: {p.MessagesDone}/{p.MessagesTotal} files",
-                RestorePhase.Queues => $"queues: {p.MessagesDone}/{p.MessagesTotal} messages",
-                RestorePhase.Registry => "registry",
-                _ => "directory",
-            };
-            stderr.WriteLine($"{Program}: {what}");
-            stderr.Flush();
+            stdout.WriteLine(Describe(p) + ".");
+            stdout.Flush();
         }
     }
+
+    /// <summary>Bars on a terminal: verification, configuration, messages.</summary>
+    private sealed class BarProgress(ProgressBoard board) : IProgress<RestoreProgress>
+    {
+        public void Report(RestoreProgress p)
+        {
+            switch (p.Phase)
+            {
+                case RestorePhase.Verifying:
+                    board.Set("verify", Describe(p), p.BytesDone, p.BytesTotal);
+                    break;
+                case RestorePhase.Registry or RestorePhase.Directory:
+                    board.Set("verify", "Verified the backup", 1, 1);
+                    board.Set(p.Phase.ToString(), Describe(p), 1, 1);
+                    break;
+                case RestorePhase.Queues:
+                    board.Set("verify", "Verified the backup", 1, 1);
+                    board.Set("queues", Describe(p), p.MessagesDone, p.MessagesTotal);
+                    break;
+            }
+        }
+    }
+
+    private static string Describe(RestoreProgress p) => p.Phase switch
+    {
+        RestorePhase.Verifying => $"Verifying: {p.MessagesDone}/{p.MessagesTotal} files, {Mb(p.BytesDone)} of {Mb(p.BytesTotal)}",
+        RestorePhase.Registry => "Registry: the IMC's service and profile keys",
+        RestorePhase.Directory => "Directory: the gateway object",
+        _ => $"Messages: {p.MessagesDone}/{p.MessagesTotal}, {Mb(p.BytesDone)} of {Mb(p.BytesTotal)}",
+    };
+
+    private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
 }

@@ -17,7 +17,7 @@ internal static class Summary
             var what = item.Item.IsQueue
                 ? item.Count is { } n ? $"{Units.Count(n, "message", "messages")} from {item.Item.QueueFolder}" : $"absent ({item.Item.QueueFolder} does not exist)"
                 : Units.Count(item.Files, "file", "files");
-            sb.Append(CultureInfo.InvariantCulture, $"  {item.Item.Name,-24} {what,-40} {Units.Bytes(item.Bytes)}").Append(nl);
+            sb.Append(CultureInfo.InvariantCulture, $"  {item.Item.Name,-24} {what,-50} {Units.Bytes(item.Bytes)}").Append(nl);
         }
         sb.Append(CultureInfo.InvariantCulture,
             $"Files written: {r.FilesWritten} (Imcfls included), {Units.Bytes(r.BytesWritten)}, in {Units.Seconds(r.Elapsed)}.").Append(nl);

@@ -350,6 +350,37 @@ public sealed class ImcsaveTests
         }
     }
 
+    [Fact]
+    public void A_full_disk_exits_6_leaves_the_backup_incomplete_and_deletes_nothing()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("A small tmpfs needs Linux.");
+            return;
+        }
+        // A private mount namespace lets even an unprivileged user mount a 256 KiB tmpfs as the output folder.
+        var unshare = ExternalTools.Require("unshare", "util-linux");
+        using var f = new ImcsaveFixture();
+        using (var server = f.Open()) Imc.Server.Setup.ServerSetup.AddSamples(server, 12, 5, queue: "MTS-OUT", attachmentSize: 64 * 1024);
+        var dll = Path.Combine(AppContext.BaseDirectory, "imcsave.dll");
+        const string script = """
+            mount -t tmpfs -o size=256k tmpfs "$2" || exit 99
+            dotnet "$0" -server "$1" -output "$2" -delete -yes
+            rc=$?
+            test -e "$2/Backup/Imcfls" && echo HAS_IMCFLS
+            exit $rc
+            """;
+        var r = ToolRunner.RunCommand(unshare, ["--user", "--map-root-user", "--mount", "sh", "-c", script, dll, f.ServerPath, f.Output]);
+        if (r.ExitCode == 99) Assert.Skip("This machine does not allow mounting a tmpfs in a user namespace: " + r.Stderr.Trim());
+        Assert.Equal(6, r.ExitCode);
+        var first = r.Stderr.Split('\n')[0].TrimEnd('\r');
+        Assert.Matches($@"^imcsave: No space left on device while writing {System.Text.RegularExpressions.Regex.Escape(f.Backup)}/Mtsout/\d{{8}}\.tnef\.$", first);
+        Assert.DoesNotContain("HAS_IMCFLS", r.Stdout);
+        Assert.DoesNotContain("   at ", r.Stderr);
+        using var check = f.Open();
+        Assert.Equal(12, check.Store.FindMailbox(f.GatewayDn)!.OpenFolder("MTS-OUT")!.ListMessages().Count);
+    }
+
     internal static MapiMessage Message(string subject)
     {
         var m = new MapiMessage();

@@ -37,6 +37,18 @@ internal static class ToolRunner
         return RunProcess(psi, null, timeout ?? TimeSpan.FromMinutes(5));
     }
 
+    /// <summary>Runs a shell command line (bash -c) as a user would type it.</summary>
+    public static ToolResult RunShell(string commandLine, string workingDirectory, IDictionary<string, string?>? env = null, TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(commandLine);
+        if (env is not null)
+            foreach (var (k, v) in env)
+                if (v is null) psi.Environment.Remove(k); else psi.Environment[k] = v;
+        return RunProcess(psi, null, timeout ?? TimeSpan.FromMinutes(5));
+    }
+
     private static ToolResult RunProcess(ProcessStartInfo psi, string? stdin, TimeSpan timeout)
     {
         using var p = Process.Start(psi)!;

@@ -1,13 +1,15 @@
 using System.Globalization;
-using System.Text;
+using Imc.Formats.Ini;
 
 namespace Imc.Backup.PackingList;
 
 /// <summary>
-/// Reads our own packing list strictly (docs/backup-format.md): anything that is not exactly what imcsave writes —
-/// a duplicate section or key, an unknown section or key, a line that is not <c>Key=Value</c>, a missing required
-/// key, a bad number, time, hex string or file name, entries that contradict each other — is a
-/// <see cref="BackupFormatException"/> naming <c>Imcfls</c> and the line. A list that reads is self-consistent.
+/// Reads our own packing list strictly (docs/backup-format.md) on the shared .ini reader in its strict mode: a
+/// duplicate section or key (in any case), an unknown section or key, a line that is not <c>Key=Value</c>, bytes that
+/// are not UTF-8, a missing required key, a bad number, time, hex string or file name, entries that contradict each
+/// other — each is a <see cref="BackupFormatException"/> naming <c>Imcfls</c> and the line. What the .ini rules
+/// allow is tolerated (LF or CRLF, a UTF-8 BOM, <c>;</c> comment lines, blanks around names and values). A list that
+/// reads is self-consistent.
 /// </summary>
 public static class PackingListReader
 {
@@ -15,6 +17,7 @@ public static class PackingListReader
     public const long MaxFileSize = 256L * 1024 * 1024;
 
     private const string Name = BackupLayout.PackingListName;
+    private static readonly IniReaderOptions Options = IniReaderOptions.StrictDefault with { MaxLineLength = MaxLineLength, MaxFileLength = MaxFileSize };
     private static readonly string[] Sections = ["Imcsave", "Queues", "Files", "Messages"];
     private static readonly string[] HeaderKeys =
         ["Format", "Tool", "Server", "Organization", "Site", "Gateway", "Started", "Finished", "Items", "TransferEnabled", "Delete", "Deleted", "Kept"];
@@ -45,108 +48,46 @@ public static class PackingListReader
     public static Imcfls Read(Stream input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var lines = ReadLines(input);
-        var sections = new Dictionary<string, Dictionary<string, (string Value, int Line)>>(StringComparer.OrdinalIgnoreCase);
-        var order = new Dictionary<string, List<(string Key, string Value, int Line)>>(StringComparer.OrdinalIgnoreCase);
-        var sectionLines = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        string? current = null;
-        foreach (var (text, n) in lines)
+        IniDocument doc;
+        try
         {
-            if (text.Length == 0) continue;
-            if (text[0] == '[')
-            {
-                if (text[^1] != ']' || text.Length < 3) throw Error(n, $"'{Show(text)}' is not a [Section] line");
-                var name = text[1..^1];
-                var known = Sections.FirstOrDefault(s => s == name)
-                    ?? throw Error(n, $"unknown section [{Show(name)}] (expected [Imcsave], [Queues], [Files] or [Messages])");
-                if (sectionLines.TryGetValue(known, out var first)) throw Error(n, $"duplicate section [{known}] (first on line {first})");
-                sectionLines[known] = n;
-                sections[known] = new(known == "Files" || known == "Messages" ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-                order[known] = [];
-                current = known;
-                continue;
-            }
-            var eq = text.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) throw Error(n, $"'{Show(text)}' is not a Key=Value line");
-            if (current is null) throw Error(n, $"'{Show(text)}' comes before the first [Section]");
-            var key = text[..eq];
-            var value = text[(eq + 1)..];
-            var entries = sections[current];
-            if (entries.TryGetValue(key, out var prior)) throw Error(n, $"duplicate key '{Show(key)}' in [{current}] (first on line {prior.Line})");
-            entries[key] = (value, n);
-            order[current].Add((key, value, n));
+            doc = IniReader.Read(input, Name, Options);
+        }
+        catch (IniFormatException e)
+        {
+            // "Imcfls: line N: detail" → "Imcfls line N: detail", the form of every other packing-list error.
+            var prefix = $"{Name}: line {e.Line}: ";
+            throw Error(e.Line, e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message, e);
+        }
+        foreach (var section in doc.Sections)
+        {
+            if (!Sections.Contains(section.Name, StringComparer.OrdinalIgnoreCase))
+                throw Error(section.Line, $"unknown section [{Show(section.Name)}] (expected [Imcsave], [Queues], [Files] or [Messages])");
+            foreach (var (key, value) in section.Entries)
+                if (key.Any(char.IsControl) || value.Any(char.IsControl)) throw Error(section.LineOf(key), "the line contains a control character");
         }
         foreach (var s in Sections)
-            if (!sectionLines.ContainsKey(s)) throw new BackupFormatException(Name, $"section [{s}] is missing");
+            if (doc[s] is null) throw new BackupFormatException(Name, $"section [{s}] is missing");
 
         var list = new Imcfls();
-        ReadHeader(list, sections["Imcsave"], sectionLines["Imcsave"]);
-        ReadQueues(list, order["Queues"], sectionLines["Queues"]);
-        foreach (var (key, value, n) in order["Files"]) list.Files.Add(ParseFile(key, value, n));
-        foreach (var (key, value, n) in order["Messages"]) list.Messages.Add(ParseMessage(key, value, n));
+        ReadHeader(list, doc["Imcsave"]!);
+        ReadQueues(list, doc["Queues"]!);
+        var files = doc["Files"]!;
+        foreach (var (key, value) in files.Entries) list.Files.Add(ParseFile(key, value, files.LineOf(key)));
+        var messages = doc["Messages"]!;
+        foreach (var (key, value) in messages.Entries) list.Messages.Add(ParseMessage(key, value, messages.LineOf(key)));
         CheckConsistency(list);
         return list;
     }
 
-    private static List<(string Text, int Line)> ReadLines(Stream input)
+    private static void ReadHeader(Imcfls list, IniSection h)
     {
-        // Split on bytes, then decode each line strictly, so an invalid byte is reported on its own line.
-        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        var lines = new List<(string, int)>();
-        var line = new MemoryStream();
-        var buffer = new byte[64 * 1024];
-        var n = 1;
-        long total = 0;
-        int read;
-        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            total += read;
-            if (total > MaxFileSize) throw new BackupFormatException(Name, $"the file is larger than {MaxFileSize} bytes");
-            var start = 0;
-            for (var i = 0; i < read; i++)
-            {
-                if (buffer[i] != (byte)'\n') continue;
-                line.Write(buffer, start, i - start);
-                lines.Add((Decode(line, n), n));
-                n++;
-                line.SetLength(0);
-                start = i + 1;
-            }
-            line.Write(buffer, start, read - start);
-            if (line.Length > MaxLineLength * 4L) throw Error(n, $"the line is longer than {MaxLineLength} characters");
-        }
-        if (line.Length > 0) lines.Add((Decode(line, n), n));
-        return lines;
-
-        string Decode(MemoryStream bytes, int ln)
-        {
-            var span = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
-            if (span.Length > 0 && span[^1] == (byte)'\r') span = span[..^1];
-            if (ln == 1 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-                throw Error(1, "the file starts with a byte-order mark; Imcfls is UTF-8 without one");
-            string text;
-            try
-            {
-                text = strict.GetString(span);
-            }
-            catch (DecoderFallbackException e)
-            {
-                throw Error(ln, "the file is not valid UTF-8", e);
-            }
-            if (text.Length > MaxLineLength) throw Error(ln, $"the line is longer than {MaxLineLength} characters");
-            if (text.Any(char.IsControl)) throw Error(ln, "the line contains a control character");
-            return text;
-        }
-    }
-
-    private static void ReadHeader(Imcfls list, Dictionary<string, (string Value, int Line)> h, int sectionLine)
-    {
-        foreach (var (key, (_, n)) in h)
-            if (!HeaderKeys.Contains(key)) throw Error(n, $"unknown key '{Show(key)}' in [Imcsave]");
+        foreach (var (key, _) in h.Entries)
+            if (!HeaderKeys.Contains(key, StringComparer.OrdinalIgnoreCase)) throw Error(h.LineOf(key), $"unknown key '{Show(key)}' in [Imcsave]");
         foreach (var key in HeaderKeys)
-            if (!h.ContainsKey(key)) throw Error(sectionLine, $"[Imcsave] has no {key}= (required)");
+            if (!h.Contains(key)) throw Error(h.Line, $"[Imcsave] has no {key}= (required)");
 
-        var (format, fl) = h["Format"];
+        var (format, fl) = (h["Format"]!, h.LineOf("Format"));
         if (format != "1") throw Error(fl, $"Format={Show(format)} is not supported (this version reads Format=1)");
         list.Format = 1;
         list.Tool = Text(h, "Tool", required: true);
@@ -157,7 +98,7 @@ public static class PackingListReader
         list.Started = Time(h, "Started");
         list.Finished = Time(h, "Finished");
 
-        var (items, il) = h["Items"];
+        var (items, il) = (h["Items"]!, h.LineOf("Items"));
         if (items.Length > 0)
         {
             var names = items.Split(',');
@@ -177,11 +118,13 @@ public static class PackingListReader
         list.Kept = Count(h, "Kept");
     }
 
-    private static void ReadQueues(Imcfls list, List<(string Key, string Value, int Line)> entries, int sectionLine)
+    private static void ReadQueues(Imcfls list, IniSection entries)
     {
-        foreach (var (key, value, n) in entries)
+        var sectionLine = entries.Line;
+        foreach (var (key, value) in entries.Entries)
         {
-            var queue = BackupLayout.Queues.FirstOrDefault(q => q.Item == key)
+            var n = entries.LineOf(key);
+            var queue = BackupLayout.Queues.FirstOrDefault(q => string.Equals(q.Item, key, StringComparison.OrdinalIgnoreCase))
                 ?? throw Error(n, $"unknown queue '{Show(key)}' in [Queues] (expected {string.Join(", ", BackupLayout.Queues.Select(q => q.Item))})");
             if (!list.HasItem(queue.Item)) throw Error(n, $"[Queues] lists {queue.Item}, but Items does not");
             int? count = value == "absent" ? null : ParseCount(value, n, $"{key}=");
@@ -282,25 +225,25 @@ public static class PackingListReader
         }
     }
 
-    private static string Text(Dictionary<string, (string Value, int Line)> h, string key, bool required)
+    private static string Text(IniSection h, string key, bool required)
     {
-        var (value, n) = h[key];
+        var (value, n) = (h[key]!, h.LineOf(key));
         if (required && value.Length == 0) throw Error(n, $"{key}= is empty");
         return value;
     }
 
-    private static DateTimeOffset Time(Dictionary<string, (string Value, int Line)> h, string key)
+    private static DateTimeOffset Time(IniSection h, string key)
     {
-        var (value, n) = h[key];
+        var (value, n) = (h[key]!, h.LineOf(key));
         if (!DateTimeOffset.TryParseExact(value, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
             throw Error(n, $"{key}={Show(value)} is not a UTC time like 2026-11-25T02:00:00.123Z");
         return time;
     }
 
-    private static bool Flag(Dictionary<string, (string Value, int Line)> h, string key)
+    private static bool Flag(IniSection h, string key)
     {
-        var (value, n) = h[key];
+        var (value, n) = (h[key]!, h.LineOf(key));
         return value switch
         {
             "0" => false,
@@ -309,9 +252,9 @@ public static class PackingListReader
         };
     }
 
-    private static int Count(Dictionary<string, (string Value, int Line)> h, string key)
+    private static int Count(IniSection h, string key)
     {
-        var (value, n) = h[key];
+        var (value, n) = (h[key]!, h.LineOf(key));
         return ParseCount(value, n, key + "=");
     }
 

@@ -1,47 +1,50 @@
 using System.Globalization;
-using System.Text;
+using Imc.Formats.Ini;
 
 namespace Imc.Backup.PackingList;
 
 /// <summary>
 /// Writes <see cref="Imcfls"/> as docs/backup-format.md fixes it: UTF-8 without BOM, CRLF, sections in the order
-/// [Imcsave], [Queues], [Files], [Messages]. The output is deterministic for a given model.
+/// [Imcsave], [Queues], [Files], [Messages], through the shared <see cref="IniWriter"/>. The output is deterministic
+/// for a given model.
 /// </summary>
 public static class PackingListWriter
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public static void Write(Imcfls list, Stream output)
     {
         ArgumentNullException.ThrowIfNull(list);
         ArgumentNullException.ThrowIfNull(output);
         Check(list);
-        using var w = new StreamWriter(output, Utf8NoBom, bufferSize: 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
+        IniWriter.Write(output, ToDocument(list));
+    }
+
+    /// <summary>The packing list as an .ini document, sections and keys in the documented order.</summary>
+    public static IniDocument ToDocument(Imcfls list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
         var inv = CultureInfo.InvariantCulture;
-        w.WriteLine("[Imcsave]");
-        w.WriteLine($"Format={list.Format.ToString(inv)}");
-        w.WriteLine($"Tool={list.Tool}");
-        w.WriteLine($"Server={list.Server}");
-        w.WriteLine($"Organization={list.Organization}");
-        w.WriteLine($"Site={list.Site}");
-        w.WriteLine($"Gateway={list.Gateway}");
-        w.WriteLine($"Started={FormatTime(list.Started)}");
-        w.WriteLine($"Finished={FormatTime(list.Finished)}");
-        w.WriteLine($"Items={string.Join(',', list.Items)}");
-        w.WriteLine($"TransferEnabled={(list.TransferEnabled ? 1 : 0)}");
-        w.WriteLine($"Delete={(list.Delete ? 1 : 0)}");
-        w.WriteLine($"Deleted={list.Deleted.ToString(inv)}");
-        w.WriteLine($"Kept={list.Kept.ToString(inv)}");
-        w.WriteLine();
-        w.WriteLine("[Queues]");
-        foreach (var q in list.Queues) w.WriteLine($"{q.Item}={(q.Count is { } n ? n.ToString(inv) : "absent")}");
-        w.WriteLine();
-        w.WriteLine("[Files]");
-        foreach (var f in list.Files) w.WriteLine($"{f.Path}={f.Size.ToString(inv)} {f.Sha256.ToLowerInvariant()}");
-        w.WriteLine();
-        w.WriteLine("[Messages]");
-        foreach (var m in list.Messages) w.WriteLine($"{m.Path}={m.Folder} {m.SearchKeyHex}");
-        w.Flush();
+        var doc = new IniDocument();
+        doc.Add("Imcsave")
+            .Add("Format", list.Format.ToString(inv))
+            .Add("Tool", list.Tool)
+            .Add("Server", list.Server)
+            .Add("Organization", list.Organization)
+            .Add("Site", list.Site)
+            .Add("Gateway", list.Gateway)
+            .Add("Started", FormatTime(list.Started))
+            .Add("Finished", FormatTime(list.Finished))
+            .Add("Items", string.Join(',', list.Items))
+            .Add("TransferEnabled", list.TransferEnabled ? "1" : "0")
+            .Add("Delete", list.Delete ? "1" : "0")
+            .Add("Deleted", list.Deleted.ToString(inv))
+            .Add("Kept", list.Kept.ToString(inv));
+        var queues = doc.Add("Queues");
+        foreach (var q in list.Queues) queues.Add(q.Item, q.Count is { } n ? n.ToString(inv) : "absent");
+        var files = doc.Add("Files");
+        foreach (var f in list.Files) files.Add(f.Path, $"{f.Size.ToString(inv)} {f.Sha256.ToLowerInvariant()}");
+        var messages = doc.Add("Messages");
+        foreach (var m in list.Messages) messages.Add(m.Path, $"{m.Folder} {m.SearchKeyHex}");
+        return doc;
     }
 
     /// <summary>Writes <paramref name="list"/> to <paramref name="path"/> atomically (tmp, fsync, rename, fsync folder).</summary>

@@ -26,7 +26,6 @@ public sealed class RestoreEngine(ExchangeServer server)
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        progress?.Report(new RestoreProgress(RestorePhase.Verifying, 0, 0, 0, 0, null));
         var backup = BackupVerifier.Verify(options.BackupDir,
             progress is null ? null : new Progress<VerifyProgress>(p => progress.Report(new RestoreProgress(RestorePhase.Verifying, p.FilesDone, p.FilesTotal, p.BytesDone, p.BytesTotal, p.CurrentFile))),
             cancellationToken);

@@ -1,9 +1,7 @@
 using Imc.Backup.PackingList;
 using Imc.Server.Directory;
-#if HAS_CSV
 using Imc.Backup.Directory;
 using Imc.Formats.Csv;
-#endif
 
 namespace Imc.Backup.Verify;
 
@@ -15,7 +13,6 @@ public static class GatewayObjectFile
 {
     public static DirectoryObject Read(string full, string name, string gatewayDn)
     {
-#if HAS_CSV
         IReadOnlyList<DirectoryRecord> records;
         DirectoryObject obj;
         try
@@ -35,10 +32,6 @@ public static class GatewayObjectFile
             throw new BackupFormatException(name, e.Message, e);
         }
         return Check(obj, name, gatewayDn);
-#else
-        _ = full;
-        throw new BackupFormatException(name, $"cannot read directory CSV in this build (expected gateway {gatewayDn})");
-#endif
     }
 
     /// <summary>The object must be the gateway named in Imcfls, of class Mail-Gateway.</summary>

@@ -87,6 +87,7 @@ public static class IniReader
                     throw new IniFormatException(lineNumber, $"section [{name}] appears twice (first on line {first})", source);
                 sectionLines.TryAdd(name, lineNumber);
                 current = doc.GetOrAdd(name);
+                if (current.Line == 0) current.Line = lineNumber;
                 continue;
             }
             var eq = line.IndexOf('=', StringComparison.Ordinal);
@@ -103,7 +104,7 @@ public static class IniReader
             }
             var value = line[(eq + 1)..].TrimStart();
             if (IniWriter.IsQuoted(value)) value = value[1..^1];
-            if (!current.TryAdd(key, value) && options.Strict)
+            if (!current.TryAdd(key, value, lineNumber) && options.Strict)
                 throw new IniFormatException(lineNumber, $"key \"{key}\" appears twice in [{current.Name}] (first on line {firstLine[current][key]})", source);
             if (options.Strict)
             {

@@ -5,6 +5,7 @@ public sealed class IniSection
 {
     private readonly List<IniEntry> _entries = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<int> _lines = [];
 
     public IniSection(string name)
     {
@@ -13,6 +14,12 @@ public sealed class IniSection
     }
 
     public string Name { get; }
+
+    /// <summary>The 1-based line of the <c>[Section]</c> header when read from a file (the first, if it merged); 0 when built in memory.</summary>
+    public int Line { get; internal set; }
+
+    /// <summary>The 1-based line <paramref name="key"/> was read from (case-insensitive); 0 when built in memory or absent.</summary>
+    public int LineOf(string key) => _index.TryGetValue(key, out var i) ? _lines[i] : 0;
 
     public IReadOnlyList<IniEntry> Entries => _entries;
 
@@ -29,12 +36,15 @@ public sealed class IniSection
     }
 
     /// <summary>Adds an entry unless the key is already there; returns whether it was added.</summary>
-    public bool TryAdd(string key, string value)
+    public bool TryAdd(string key, string value) => TryAdd(key, value, 0);
+
+    internal bool TryAdd(string key, string value, int line)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
         if (!_index.TryAdd(key, _entries.Count)) return false;
         _entries.Add(new IniEntry(key, value));
+        _lines.Add(line);
         return true;
     }
 

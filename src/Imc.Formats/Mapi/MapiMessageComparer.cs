@@ -6,6 +6,7 @@ namespace Imc.Formats.Mapi;
 /// Deep structural comparison of two <see cref="MapiMessage"/>s: code page, properties (plain ones by tag, named ones
 /// by <see cref="PropertyName"/> and type, ignoring their mapped id), recipients and attachments in order, attachment
 /// data by streaming, embedded messages recursively. The result lists human-readable differences; empty means equal.
+/// A multi-valued property with no values counts as absent.
 /// </summary>
 public sealed class MapiMessageComparer
 {
@@ -92,6 +93,8 @@ public sealed class MapiMessageComparer
 
     private bool Ignored(MapiProperty p)
     {
+        // A multi-valued property with no values is the same as no property (MAPI semantics; TNEF does not carry it).
+        if (p.Tag.IsMultiValued && p.Value is Array { Length: 0 }) return true;
         if (IgnoreTags.Count == 0) return false;
         if (p.Name is not null) return IgnoreTags.Contains(p.Tag);
         foreach (var t in IgnoreTags)

@@ -89,7 +89,7 @@ public sealed class TnefReader
             var offset = _in.Position;
             if (left is { } l && l < MinimumAttributeSize)
             {
-                Trailing(offset, l, $"{l} byte{(l == 1 ? "" : "s")} after the last attribute, fewer than an attribute needs");
+                Trailing(offset, l, $"{l} byte{(l == 1 ? "" : "s")} of garbage after the last attribute (fewer than an attribute needs)");
                 break;
             }
             _in.Context = "an attribute header";
@@ -107,7 +107,7 @@ public sealed class TnefReader
             var name = TnefAttribute.NameOf(id);
             var room = (left ?? _in.Remaining) is { } lim ? lim - MinimumAttributeSize : (long?)null;
             if (room is { } rm && length > rm)
-                throw Error(room < 0 ? TnefError.Truncated : TnefError.BadLength, offset,
+                throw Error(depth == 0 ? TnefError.Truncated : TnefError.BadLength, offset,
                     $"{name} declares {length} data bytes but only {Math.Max(0, rm)} remain before the end of the {(depth == 0 ? "stream" : "embedded message")}");
             _observer?.Attribute(depth, level, id, offset, length);
             count++;

@@ -204,8 +204,9 @@ public sealed class TnefWriter
     private void PropertyList(TnefSink s, PropertyBag bag, MapiAttachment? attachment)
     {
         var withObject = attachment is not null && (attachment.EmbeddedMessage is not null || (attachment.Method == AttachMethod.Ole && attachment.Data is not null));
-        s.U32((uint)(bag.Count + (withObject ? 1 : 0)));
-        foreach (var prop in bag) Property(s, prop);
+        var props = WrittenProperties(bag);
+        s.U32((uint)(props.Count + (withObject ? 1 : 0)));
+        foreach (var prop in props) Property(s, prop);
         if (!withObject) return;
         s.U32(PropTags.AttachDataObj.Value);
         s.U32(1);
@@ -228,6 +229,30 @@ public sealed class TnefWriter
             s.Content(data);
             s.Pad(16 + data.Length);
         }
+    }
+
+    /// <summary>
+    /// The properties of a bag as they are written. A multi-valued property with no values is left out: MAPI treats
+    /// it as absent, and MimeKit and ytnef reject a value count of 0. If the list would end with a multi-valued
+    /// property, the last single-valued one is moved to the end, because ytnef 2.0 cannot read a list that ends with
+    /// a multi-valued property. Both rules are deterministic.
+    /// </summary>
+    internal static List<MapiProperty> WrittenProperties(PropertyBag bag)
+    {
+        var list = new List<MapiProperty>(bag.Count);
+        foreach (var p in bag)
+            if (!(p.Tag.IsMultiValued && ((Array)p.Value).Length == 0)) list.Add(p);
+        if (list.Count > 1 && list[^1].Tag.IsMultiValued)
+        {
+            var i = list.FindLastIndex(p => !p.Tag.IsMultiValued);
+            if (i >= 0)
+            {
+                var single = list[i];
+                list.RemoveAt(i);
+                list.Add(single);
+            }
+        }
+        return list;
     }
 
     private static long MeasureLength(MapiMessage message, int depth) => Measure(message, depth);

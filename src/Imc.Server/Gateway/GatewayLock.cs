@@ -35,10 +35,7 @@ internal sealed class GatewayLock : IDisposable
         catch (IOException e) when (IsSharingViolation(e))
         {
             throw new ServerException($"The gateway mailbox {mailboxDn} is already logged on by {ReadHolder(holderPath)}.",
-                "Only one program at a time may log on to a gateway; wait for it to finish or stop it, then try again.", e)
-            {
-                ExitCode = 4, // ExitCodes.GatewayBusy
-            };
+                "Only one program at a time may log on to a gateway; wait for it to finish or stop it, then try again.", e) { ExitCode = 4 };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -15,9 +15,9 @@ namespace Imc.Server.Setup;
 /// IPM.Note, REPORT.IPM.Note.NDR, REPORT.IPM.Note.DR, IPM.Appointment, IPM.Schedule.Meeting.Request, IPM.Post;
 /// the full sender and sent-representing groups, dates, Message-IDs, PR_TRANSPORT_MESSAGE_HEADERS and a 16-byte
 /// PR_SEARCH_KEY from the seeded generator.</para>
-/// <para>Size mix: about 60% of messages are small (2–20 KB: headers and body only), 20% carry a few small
-/// attachments (0–8 KB, some empty), 18% carry one or two attachments of tens to hundreds of KB (10–500 KB), and
-/// about 2% one attachment of 1–4 MB. <see cref="AttachmentSize"/> overrides the mix: every message then carries
+/// <para>Size mix: about 66% of messages are small (2–20 KB: headers and body only), 20% carry a few small
+/// attachments (0–8 KB, some empty), 12% carry one (sometimes two) attachments of tens to hundreds of KB (10–300 KB),
+/// and about 2% one attachment of 1–4 MB: about 80 KB a message on average. <see cref="AttachmentSize"/> overrides the mix: every message then carries
 /// exactly one binary attachment of that size (the benchmarks use one message with a 1 GiB attachment).</para>
 /// <para>Queues, unless one is asked for: MTS-OUT 45%, MTS-IN 35%, Bad 8%, ContentConversionFailed 6%, Work 6%.
 /// MTS-IN messages come from the Internet to local (EX) recipients; the others go from local senders out.</para>
@@ -487,9 +487,9 @@ public sealed class SampleGenerator(int seed)
         {
             var x = r.NextDouble();
             if (x < 0.02) AddFile(r, m, when, PickFile(r, binary: true), r.Between(1L << 20, 4L << 20));
-            else if (x < 0.20)
-                for (var i = r.Between(1, 2); i > 0; i--) AddFile(r, m, when, PickFile(r, binary: null), r.Between(10L << 10, 500L << 10));
-            else if (x < 0.40)
+            else if (x < 0.14)
+                for (var i = r.Chance(0.2) ? 2 : 1; i > 0; i--) AddFile(r, m, when, PickFile(r, binary: null), r.Between(10L << 10, 300L << 10));
+            else if (x < 0.34)
                 for (var i = r.Between(1, 3); i > 0; i--) AddFile(r, m, when, PickFile(r, binary: null), r.Chance(0.15) ? 0 : r.Between(1L, 8L << 10));
         }
         else if (r.Chance(0.3))

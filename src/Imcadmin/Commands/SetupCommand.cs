@@ -16,6 +16,7 @@ internal static class SetupCommand
         OptionSpec.Single("site", 2, "SITE", "The site (default SITE)."),
         OptionSpec.Single("sample", 2, "N", "Add N sample messages to the queues right away."),
         OptionSpec.Single("seed", 3, "S", "The seed of the sample messages (default 1)."),
+        OptionSpec.Flag("ifmissing", 2, "Do nothing (exit 0) when the folder already holds a server."),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -23,7 +24,7 @@ internal static class SetupCommand
         var p = Common.Parse("setup", Options, args);
         if (p.HelpRequested)
         {
-            stdout.Write(UsageScreen.Render("imcadmin setup [-server PATH] [-name EXCH1] [-org ORG] [-site SITE] [-sample N] [-seed S]",
+            stdout.Write(UsageScreen.Render("imcadmin setup [-server PATH] [-name EXCH1] [-org ORG] [-site SITE] [-sample N] [-seed S] [-ifmissing]",
                 "Creates a server folder with the Internet Mail Connector installed: registry, directory object, gateway\n" +
                 "mailbox with MTS-IN, MTS-OUT, Bad, ContentConversionFailed and Work, routing on. An existing server is\n" +
                 "never overwritten (exit code 3).", Options));
@@ -38,6 +39,12 @@ internal static class SetupCommand
             Site = p.Value("site") ?? "SITE",
         };
         var path = ServerLocator.Resolve(p.Value("server"));
+        if (p.Has("ifmissing") && new ServerLayout(path).Exists)
+        {
+            // For scripts (and the README) that want "a server there", not "a new server": leave it untouched.
+            stdout.WriteLine($"A server already exists at {Path.GetFullPath(path)}; nothing changed (-ifmissing).");
+            return ExitCodes.Ok;
+        }
         using var server = ServerSetup.Create(path, options);
         var identity = ImcIdentity.Read(server.Registry);
         stdout.WriteLine($"Created server {options.ServerName} at {server.Layout.Root}");

@@ -8,15 +8,13 @@ namespace Imcadmin.Commands;
 /// <summary>imcadmin tnef show FILE | tnef eml FILE [-o OUT.eml] [-loose]: look into TNEF files (winmail.dat, Imcsave's .tnef).</summary>
 internal static class TnefCommand
 {
-    private static readonly OptionSpec[] ShowOptions = [OptionSpec.Flag("loose", 1, "Forgive recoverable damage (bad checksums, trailing bytes) and list it.")];
-
     private static readonly OptionSpec[] EmlOptions =
     [
         OptionSpec.Single("output", 1, "OUT.eml", "The file to write (default: FILE with the extension .eml); never overwritten."),
         OptionSpec.Flag("loose", 1, "Forgive recoverable damage (bad checksums, trailing bytes) and list it."),
     ];
 
-    private const string Synopsis = "imcadmin tnef show FILE [-loose] | imcadmin tnef eml FILE [-o OUT.eml] [-loose]";
+    private const string Synopsis = "imcadmin tnef show FILE | imcadmin tnef eml FILE [-o OUT.eml] [-loose]";
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -24,7 +22,7 @@ internal static class TnefCommand
         if (sub is null || (CommandLineParser.LooksLikeOption(sub) && CommandLineParser.Parse(new CommandLineSpec("imcadmin tnef", []), [sub]).HelpRequested))
         {
             (sub is null ? stderr : stdout).Write(UsageScreen.Render(Synopsis,
-                "show: lists a TNEF file's message properties, recipients and attachments.\n" +
+                "show: dumps a TNEF file's attributes, properties, recipients and attachments.\n" +
                 "eml:  converts a TNEF file to an Internet message (.eml) with its bodies and attachments.", EmlOptions));
             return sub is null ? ExitCodes.Usage : ExitCodes.Ok;
         }
@@ -38,15 +36,17 @@ internal static class TnefCommand
 
     private static int Show(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var p = CommandLineParser.Parse(new CommandLineSpec("imcadmin tnef show", ShowOptions, 1, 1, "FILE"), args);
+        var p = CommandLineParser.Parse(new CommandLineSpec("imcadmin tnef show", [], 1, 1, "FILE"), args);
         if (p.HelpRequested)
         {
-            stdout.Write(UsageScreen.Render("imcadmin tnef show FILE [-loose]", "Lists a TNEF file's message properties, recipients and attachments.", ShowOptions));
+            stdout.Write(UsageScreen.Render("imcadmin tnef show FILE",
+                "Dumps a TNEF file: every attribute with its offset and length, every property, recipient rows and\n" +
+                "embedded messages; recoverable damage is listed as warnings at the end.", []));
             return ExitCodes.Ok;
         }
-        var (message, options) = Read(p.Positionals[0], p.Has("loose"));
-        foreach (var w in options.Warnings) stderr.WriteLine($"{Admin.Program}: warning: {w}");
-        Dump(stdout, message, "");
+        var path = p.Positionals[0];
+        if (!File.Exists(path)) throw new CommandException($"{path} does not exist.", ExitCodes.InvalidInput);
+        TnefDump.DumpFile(path, stdout);
         return ExitCodes.Ok;
     }
 
@@ -93,32 +93,5 @@ internal static class TnefCommand
         {
             throw new CommandException(ex.Message, ExitCodes.InvalidInput, "Try -loose to read past recoverable damage.");
         }
-    }
-
-    private static void Dump(TextWriter w, MapiMessage m, string indent)
-    {
-        w.WriteLine($"{indent}Message class: {m.MessageClass}  (code page {m.CodePage})");
-        w.WriteLine($"{indent}Properties ({m.Properties.Count}):");
-        foreach (var p in m.Properties) w.WriteLine($"{indent}  {Describe(p)}");
-        w.WriteLine($"{indent}Recipients ({m.Recipients.Count}):");
-        foreach (var r in m.Recipients) w.WriteLine($"{indent}  {r.Type}: {r.DisplayName} <{r.EmailAddress}>");
-        w.WriteLine($"{indent}Attachments ({m.Attachments.Count}):");
-        var n = 0;
-        foreach (var a in m.Attachments)
-        {
-            n++;
-            var what = a.EmbeddedMessage is not null ? "embedded message" : $"{a.Data?.Length ?? 0} bytes";
-            w.WriteLine($"{indent}  #{n} {a.Method}: {a.FileName ?? a.Properties.GetString(PropTags.DisplayName) ?? "(no name)"} ({what})");
-            foreach (var p in a.Properties) w.WriteLine($"{indent}      {Describe(p)}");
-            if (a.EmbeddedMessage is { } e) Dump(w, e, indent + "      ");
-        }
-    }
-
-    private static string Describe(MapiProperty p)
-    {
-        var name = p.Name?.ToString() ?? PropTags.NameOf(p.Tag) ?? $"0x{p.Tag.Id:X4}";
-        var value = MapiValues.Format(p.Value).ReplaceLineEndings("\\n");
-        if (value.Length > 200) value = value[..200] + "…";
-        return $"{p.Tag} {name} = {value}";
     }
 }

@@ -89,10 +89,12 @@ public sealed class PackingListTests
     }
 
     [Theory]
-    [InlineData("[Queues]\r\nMTSIn=0\r\n", "[Queues]\r\nMTSIn=0\r\n[Queues]\r\n", "Imcfls line 18: duplicate section [Queues] (first on line 16)")]
-    [InlineData("Kept=0\r\n", "Kept=0\r\nKept=1\r\n", "Imcfls line 15: duplicate key 'Kept' in [Imcsave] (first on line 14)")]
+    [InlineData("[Queues]\r\nMTSIn=0\r\n", "[Queues]\r\nMTSIn=0\r\n[Queues]\r\n", "Imcfls line 18: section [Queues] appears twice (first on line 16)")]
+    [InlineData("Kept=0\r\n", "Kept=0\r\nKept=1\r\n", "Imcfls line 15: key \"Kept\" appears twice in [Imcsave] (first on line 14)")]
     [InlineData("[Messages]\r\n", "[Extra]\r\n", "Imcfls line 29: unknown section [Extra] (expected [Imcsave], [Queues], [Files] or [Messages])")]
-    [InlineData("Kept=0\r\n", "Kept=0\r\n; comment\r\n", "Imcfls line 15: '; comment' is not a Key=Value line")]
+    [InlineData("Kept=0\r\n", "Kept=0\r\ngarbage\r\n", "Imcfls line 15: expected Key=Value, [Section], a ; comment or a blank line, found \"garbage\"")]
+    [InlineData("Kept=0\r\n", "Kept=0\r\nMTSIn=0\r\n", "Imcfls line 15: unknown key 'MTSIn' in [Imcsave]")]
+    [InlineData("[Files]\r\n", "[files]\r\n[Files]\r\n", "Imcfls line 24: section [Files] appears twice (first on line 23)")]
     [InlineData("Kept=0\r\n", "Kept=0\r\nColor=blue\r\n", "Imcfls line 15: unknown key 'Color' in [Imcsave]")]
     [InlineData("Site=SITE\r\n", "", "Imcfls line 1: [Imcsave] has no Site= (required)")]
     [InlineData("Format=1", "Format=2", "Imcfls line 2: Format=2 is not supported (this version reads Format=1)")]
@@ -132,17 +134,18 @@ public sealed class PackingListTests
     public void Reader_refuses_a_duplicate_file_entry_even_in_another_case()
     {
         var text = SampleText.Replace("Imcobj.csv=987 " + Sha + "\r\n", "Imcobj.csv=987 " + Sha + "\r\nIMCOBJ.CSV=987 " + Sha + "\r\n");
-        Assert.Equal("Imcfls line 27: duplicate key 'IMCOBJ.CSV' in [Files] (first on line 26)", ReadError(text));
+        Assert.Equal("Imcfls line 27: key \"IMCOBJ.CSV\" appears twice in [Files] (first on line 26)", ReadError(text));
     }
 
     [Fact]
-    public void Reader_refuses_a_byte_order_mark_invalid_utf8_and_control_characters()
+    public void Reader_tolerates_a_byte_order_mark_and_comments_but_refuses_invalid_utf8_and_control_characters()
     {
-        Assert.Equal("Imcfls line 1: the file starts with a byte-order mark; Imcfls is UTF-8 without one", ReadError("\uFEFF" + SampleText));
+        Assert.Equal("EXCH1", Read("\uFEFF" + SampleText).Server);
+        Assert.Equal("EXCH1", Read("; written by hand\r\n" + SampleText.Replace("Kept=0\r\n", "Kept=0\r\n; a note\r\n")).Server);
         var bytes = Encoding.UTF8.GetBytes(SampleText.Replace("Tool=imcsave 1.0.0", "Tool=imcsave \u00ff"));
         var i = Array.IndexOf(bytes, (byte)0xC3);
         bytes[i] = 0xFF;
-        Assert.Equal("Imcfls line 3: the file is not valid UTF-8", Assert.Throws<BackupFormatException>(() => PackingListReader.Read(new MemoryStream(bytes))).Message);
+        Assert.Equal("Imcfls line 3: expected UTF-8 text, found bytes that are not UTF-8", Assert.Throws<BackupFormatException>(() => PackingListReader.Read(new MemoryStream(bytes))).Message);
         Assert.Equal("Imcfls line 3: the line contains a control character", ReadError(SampleText.Replace("Tool=imcsave", "Tool=imc\u0001save")));
     }
 
@@ -150,7 +153,7 @@ public sealed class PackingListTests
     public void Reader_refuses_an_overlong_line()
     {
         var text = SampleText.Replace("Tool=imcsave 1.0.0", "Tool=" + new string('x', PackingListReader.MaxLineLength));
-        Assert.Equal("Imcfls line 3: the line is longer than 65536 characters", ReadError(text));
+        Assert.Equal("Imcfls line 3: line is longer than 65536 characters", ReadError(text));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class BackupVerifierTests : IDisposable
     public BackupVerifierTests()
     {
         _backup = _temp.Combine("Backup");
-        Directory.CreateDirectory(_backup);
+        System.IO.Directory.CreateDirectory(_backup);
         WriteBackup(_backup, messages: 3);
     }
 
@@ -44,7 +44,7 @@ public sealed class BackupVerifierTests : IDisposable
         WriteReg(Path.Combine(backup, "Imcpro.reg"), format, Key(Profile), Key(Profile + @"\13dbb0c8aa05101a9bb000aa002fc45a", RegValue.Binary("001e6602", [.. "EXCH1"u8, 0])));
         list.Files.Add(FileDigest.Compute(backup, "Imcsvc.reg"));
         list.Files.Add(FileDigest.Compute(backup, "Imcpro.reg"));
-        Directory.CreateDirectory(Path.Combine(backup, "Mtsout"));
+        System.IO.Directory.CreateDirectory(Path.Combine(backup, "Mtsout"));
         for (var i = 1; i <= messages; i++)
         {
             var path = $"Mtsout/{i:D8}.tnef";
@@ -167,7 +167,7 @@ public sealed class BackupVerifierTests : IDisposable
     [Fact]
     public void Extra_folder_is_refused()
     {
-        Directory.CreateDirectory(Path.Combine(_backup, "Bad"));
+        System.IO.Directory.CreateDirectory(Path.Combine(_backup, "Bad"));
         Assert.Equal("Bad/: the folder is not part of the backup (not a saved queue in Imcfls)", Refusal());
     }
 
@@ -188,8 +188,8 @@ public sealed class BackupVerifierTests : IDisposable
     public void Symbolic_link_folder_is_refused()
     {
         var queue = Path.Combine(_backup, "Mtsout");
-        Directory.Move(queue, Path.Combine(_temp.Path, "elsewhere"));
-        Directory.CreateSymbolicLink(queue, Path.Combine(_temp.Path, "elsewhere"));
+        System.IO.Directory.Move(queue, Path.Combine(_temp.Path, "elsewhere"));
+        System.IO.Directory.CreateSymbolicLink(queue, Path.Combine(_temp.Path, "elsewhere"));
         Assert.StartsWith("Mtsout: is a symbolic link (to ", Refusal());
     }
 
@@ -244,7 +244,7 @@ public sealed class BackupVerifierTests : IDisposable
         var i = lines.FindIndex(l => l.StartsWith("Mtsout/00000001.tnef=", StringComparison.Ordinal));
         lines.Insert(i + 1, lines[i]);
         File.WriteAllText(path, string.Join("\r\n", lines) + "\r\n");
-        Assert.Equal("Imcfls line 24: duplicate key 'Mtsout/00000001.tnef' in [Files] (first on line 23)", Refusal());
+        Assert.Equal("Imcfls line 24: key \"Mtsout/00000001.tnef\" appears twice in [Files] (first on line 23)", Refusal());
     }
 
     [Fact]

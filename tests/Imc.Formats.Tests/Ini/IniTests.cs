@@ -141,4 +141,16 @@ public sealed class IniTests
         Assert.Equal("Section [FILES] is already in the document. (Parameter 'name')", Assert.Throws<ArgumentException>(() => doc.Add("FILES")).Message);
         Assert.Same(s, doc.GetOrAdd("files"));
     }
+
+    [Fact]
+    public void Reader_records_the_line_of_every_section_and_key()
+    {
+        var doc = IniReader.Read(new MemoryStream(Encoding.UTF8.GetBytes("; c\n[A]\nx=1\n\n[B]\r\ny=2\nz=3\n")), "t.ini", IniReaderOptions.StrictDefault);
+        Assert.Equal(2, doc["A"]!.Line);
+        Assert.Equal(3, doc["a"]!.LineOf("X"));
+        Assert.Equal(5, doc["B"]!.Line);
+        Assert.Equal(7, doc["B"]!.LineOf("z"));
+        Assert.Equal(0, doc["B"]!.LineOf("missing"));
+        Assert.Equal(0, new IniDocument().Add("C").Add("k", "v").LineOf("k"));
+    }
 }

@@ -24,15 +24,21 @@ internal sealed class GeneratedContent(long length, ulong seed) : BinaryContent
         public override int Read(Span<byte> buffer)
         {
             var n = (int)Math.Min(buffer.Length, length - _position);
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < n;)
             {
-                // A cheap position-keyed mix (splitmix64 of the 8-byte word index); byte i of that word.
+                // splitmix64 of the 8-byte word index; the bytes of that word, so any read size gives the same stream.
                 var p = _position + i;
                 var z = seed + (ulong)(p >> 3) * 0x9E3779B97F4A7C15UL;
                 z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
                 z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
                 z ^= z >> 31;
-                buffer[i] = (byte)(z >> (int)((p & 7) * 8));
+                if ((p & 7) == 0 && n - i >= 8)
+                {
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer[i..], z);
+                    i += 8;
+                    continue;
+                }
+                for (var b = (int)(p & 7); b < 8 && i < n; b++, i++) buffer[i] = (byte)(z >> (b * 8));
             }
             _position += n;
             return n;

@@ -114,6 +114,24 @@ internal static class TestMessages
         return a;
     }
 
+    /// <summary>Removes properties of the given types everywhere (for decoders that do not know them).</summary>
+    public static MapiMessage RemoveTypes(MapiMessage m, params PropType[] types)
+    {
+        void Bag(PropertyBag bag)
+        {
+            foreach (var p in bag.ToList())
+                if (types.Contains(p.Tag.ValueType)) bag.Remove(p.Tag);
+        }
+        Bag(m.Properties);
+        foreach (var r in m.Recipients) Bag(r.Properties);
+        foreach (var a in m.Attachments)
+        {
+            Bag(a.Properties);
+            if (a.EmbeddedMessage is { } e) RemoveTypes(e, types);
+        }
+        return m;
+    }
+
     public static byte[] ToBytes(MapiMessage m)
     {
         using var ms = new MemoryStream();
