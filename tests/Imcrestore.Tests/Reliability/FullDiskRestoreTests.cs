@@ -8,6 +8,7 @@ namespace Imcrestore.Tests.Reliability;
 /// needs root) fails cleanly with exit 6 and one line; after the disk is made bigger, a re-run completes with exactly
 /// the backup's messages, none twice.
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class FullDiskRestoreTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Imcrestore.Tests.Reliability;
 /// messages exist only in this backup, so imcrestore must still accept it (the leftover is never trusted).
 /// The random kill test rarely hits this window; this test builds the state exactly.
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class InterruptedPackingListTests
 {
     [Fact]

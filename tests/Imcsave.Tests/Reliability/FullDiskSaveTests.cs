@@ -8,6 +8,7 @@ namespace Imcsave.Tests.Reliability;
 /// one line naming the file it could not write, deletes nothing even with -delete -yes, leaves the queues exactly as
 /// they were and leaves no Imcfls; with space freed, a re-run after removing the incomplete Backup succeeds.
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class FullDiskSaveTests
 {
     [Fact]

@@ -15,6 +15,7 @@ namespace Imcsave.Tests.Reliability;
 /// the MTA's held mail; nothing submitted after routing was turned off reached MTS-OUT; -delete removed only saved
 /// messages.
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class MailKeepsArrivingTests(ITestOutputHelper output)
 {
     private sealed record Arrival(int Index, string Key, bool ViaMta, RouteDestination? Route);

@@ -9,6 +9,7 @@ namespace Imcsave.Tests.Reliability;
 /// with a permissive umask (<c>sh -c 'umask 000; exec dotnet imcsave.dll …'</c>), with -output and in imcdata, and
 /// after -delete rewrote Imcfls.
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class PrivacyTests
 {
     [Theory]

@@ -9,6 +9,7 @@ namespace Imcsave.Tests.Reliability;
 /// gateway logon is held; or exit 3: Backup exists) and changes nothing — the winner's backup is complete and valid,
 /// and the loser leaves no Backup of its own.
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class TwoAtOnceTests(ITestOutputHelper output)
 {
     [Theory]
