@@ -13,7 +13,7 @@ namespace Imcrestore.Tests.Reliability;
 public sealed class KillDuringRestoreTests(ITestOutputHelper output)
 {
     private const int SampleSeed = 815;
-    private static readonly int Messages = SampleServer.Messages(1000);
+    private static readonly int Messages = SampleServer.Messages(600);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
