@@ -17,6 +17,9 @@ public sealed class SqliteDatabase : IDisposable
     public string Path { get; }
     public SqliteConnection Connection { get; }
 
+    /// <summary>The size the write-ahead log is kept to between transactions.</summary>
+    private const long WalTarget = 4L << 20;
+
     /// <summary>The transaction <see cref="InTransaction{T}"/> has open, which every command must join.</summary>
     public SqliteTransaction? CurrentTransaction { get; private set; }
 
@@ -41,6 +44,10 @@ public sealed class SqliteDatabase : IDisposable
         var db = new SqliteDatabase(path, connection);
         if (isNew && pageSize != 4096) db.Execute($"PRAGMA page_size={pageSize};");
         db.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000;");
+        // SQLite checkpoints every 1,000 pages: 64 MiB of WAL with the store's 64 KiB pages. Keep the WAL near 4 MiB
+        // (and give the space back after big transactions) so a server on a small disk does not fill it with journal.
+        var page = Convert.ToInt64(db.Scalar("PRAGMA page_size;"), System.Globalization.CultureInfo.InvariantCulture);
+        db.Execute($"PRAGMA wal_autocheckpoint={Math.Max(16, WalTarget / page)}; PRAGMA journal_size_limit={WalTarget};");
         return db;
     }
 

@@ -2,20 +2,18 @@ using System.Diagnostics;
 using Imc.Backup.CommandLine;
 using Imc.Backup.Save;
 using Imc.Server;
+using Imc.Console;
 using Spectre.Console;
 
 namespace Imcsave;
 
 /// <summary>
-/// Runs the engine on a worker thread while this thread shows progress and, between saving and deleting, asks the
-/// -delete question (a Spectre.Console live display and a prompt cannot run at the same time, and the gateway logon
-/// must stay held in between).
+/// Runs the engine with the progress the user asked for: bars on a terminal (the shared <see cref="ProgressBoard"/>,
+/// which also pauses them for the -delete question while the gateway logon stays held), plain lines otherwise.
 /// </summary>
 internal sealed class InteractiveRun(ExchangeServer server, ProgressDisplay display, DeleteAnswer deleteAnswer)
 {
-    private readonly Lock _gate = new();
-    private readonly List<string> _order = [];
-    private readonly Dictionary<string, SaveProgress> _latest = [];
+    private readonly ProgressBoard? _board = display == ProgressDisplay.Bars ? new ProgressBoard(AnsiConsole.Console) : null;
     private readonly Stopwatch _sinceLine = Stopwatch.StartNew();
     private bool _lineDue;
 
@@ -24,8 +22,6 @@ internal sealed class InteractiveRun(ExchangeServer server, ProgressDisplay disp
 
     public SaveResult Run(string? outputDirectory, IReadOnlyList<ImcItem> items, bool delete, CancellationToken cancellationToken)
     {
-        var question = new TaskCompletionSource<SaveResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new SaveOptions
         {
             OutputDirectory = outputDirectory,
@@ -36,72 +32,17 @@ internal sealed class InteractiveRun(ExchangeServer server, ProgressDisplay disp
                 DeleteAnswer.Yes => _ => true,
                 DeleteAnswer.Ask => saved =>
                 {
-                    question.TrySetResult(saved);
-                    return answer.Task.GetAwaiter().GetResult();
+                    Asked = true;
+                    return _board is null ? Ask(saved) : _board.Ask(() => Ask(saved));
                 },
                 _ => _ => false,
             },
         };
-        var sink = new Sink(this);
         var engine = new SaveEngine(server);
-        var work = Task.Factory.StartNew(() => engine.Run(options, display == ProgressDisplay.None ? null : sink, cancellationToken),
-            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
-        {
-            Show(work, question.Task);
-            if (!work.IsCompleted && question.Task.IsCompleted)
-            {
-                Asked = true;
-                answer.TrySetResult(Ask(question.Task.Result));
-                Show(work, null);
-            }
-            return work.GetAwaiter().GetResult();
-        }
-        finally
-        {
-            // Never leave the worker waiting for an answer (an exception here, Ctrl+C in the prompt).
-            answer.TrySetResult(false);
-        }
-    }
-
-    /// <summary>Shows progress until the engine finishes or asks the question.</summary>
-    private void Show(Task work, Task? question)
-    {
-        bool Stop() => work.IsCompleted || question is { IsCompleted: true };
-        Task[] waitOn = question is null ? [work] : [work, question];
-        if (display != ProgressDisplay.Bars)
-        {
-            Task.WaitAny(waitOn);
-            return;
-        }
-        var tasks = new Dictionary<string, ProgressTask>();
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                while (true)
-                {
-                    Update(ctx, tasks);
-                    if (Stop()) break;
-                    Task.WaitAny(waitOn, 100);
-                }
-                Update(ctx, tasks);
-            });
-    }
-
-    private void Update(ProgressContext ctx, Dictionary<string, ProgressTask> tasks)
-    {
-        List<(string Key, SaveProgress P)> snapshot;
-        lock (_gate) snapshot = [.. _order.Select(k => (k, _latest[k]))];
-        foreach (var (key, p) in snapshot)
-        {
-            if (!tasks.TryGetValue(key, out var task)) tasks[key] = task = ctx.AddTask(Describe(p), maxValue: Math.Max(p.Total, 1));
-            task.Description = Markup.Escape(Describe(p));
-            task.MaxValue = Math.Max(p.Total, 1);
-            task.Value = p.Total == 0 ? 1 : p.Done;
-        }
+        var progress = display == ProgressDisplay.None ? null : new Sink(this);
+        return _board is null
+            ? engine.Run(options, progress, cancellationToken)
+            : _board.Run(() => engine.Run(options, progress, cancellationToken), cancellationToken);
     }
 
     private static string Describe(SaveProgress p) => p.Stage switch
@@ -129,12 +70,7 @@ internal sealed class InteractiveRun(ExchangeServer server, ProgressDisplay disp
 
     private void Report(SaveProgress p)
     {
-        var key = p.Stage + " " + p.Item;
-        lock (_gate)
-        {
-            if (!_latest.ContainsKey(key)) _order.Add(key);
-            _latest[key] = p;
-        }
+        _board?.Set(p.Stage + " " + p.Item, Describe(p), p.Done, p.Total);
         if (display != ProgressDisplay.Lines) return;
         // Plain lines: at most one a second, plus one when a queue (or a delete pass) is done.
         if (p.Stage is not (SaveStage.Queue or SaveStage.Delete)) return;

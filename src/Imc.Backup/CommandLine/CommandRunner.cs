@@ -53,6 +53,10 @@ public static partial class CommandRunner
                 return (ex.Message, "Check the permissions of the file and its folder.", ExitCodes.IoError);
             case IOException:
                 return (ex.Message, null, ExitCodes.IoError);
+            case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 13 }:
+                // SQLITE_FULL: a server database could not grow.
+                return ("No space left on device: a server database could not grow (SQLite: database or disk is full).",
+                    "Free some space on the server's disk, then run the command again.", ExitCodes.IoError);
             case OperationCanceledException:
                 return ("interrupted.", null, ExitCodes.Cancelled);
             default:

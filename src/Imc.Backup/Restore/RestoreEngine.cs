@@ -19,6 +19,9 @@ namespace Imc.Backup.Restore;
 /// </summary>
 public sealed class RestoreEngine(ExchangeServer server)
 {
+    /// <summary>SQLite's "database or disk is full".</summary>
+    private const int SqliteFull = 13;
+
     public RestoreResult Run(RestoreOptions options, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -103,35 +106,47 @@ public sealed class RestoreEngine(ExchangeServer server)
                 throw new CommandException("Restore declined: the target's IMC configuration was not replaced.", ExitCodes.DeletionDeclined);
         }
 
-        // Registry: one transaction, replacing the IMC service tree and the account's IMC profiles.
-        if (registryPlan is not null)
+        // A full disk on the target surfaces as SQLITE_FULL from whichever database was growing: name it (exit 6).
+        var writing = server.Layout.RegistryDb;
+        try
         {
-            progress?.Report(new RestoreProgress(RestorePhase.Registry, 0, 0, 0, 0, BackupLayout.ServiceRegName));
-            result.RegistryKeys = registryPlan.Count;
-            if (registrySame) result.Registry = "unchanged";
-            else
+            // Registry: one transaction, replacing the IMC service tree and the account's IMC profiles.
+            if (registryPlan is not null)
             {
-                result.Registry = "written";
-                if (!options.DryRun)
+                progress?.Report(new RestoreProgress(RestorePhase.Registry, 0, 0, 0, 0, BackupLayout.ServiceRegName));
+                result.RegistryKeys = registryPlan.Count;
+                if (registrySame) result.Registry = "unchanged";
+                else
                 {
-                    var import = new List<RegKey>();
-                    if (server.Registry.KeyExists(ImcIdentity.ServiceKeyPath)) import.Add(new RegKey(ImcIdentity.ServiceKeyPath) { Delete = true });
-                    foreach (var profile in targetIdentity?.ProfileKeyPaths ?? []) import.Add(new RegKey(profile) { Delete = true });
-                    import.AddRange(registryPlan);
-                    server.Registry.Import(import);
+                    result.Registry = "written";
+                    if (!options.DryRun)
+                    {
+                        var import = new List<RegKey>();
+                        if (server.Registry.KeyExists(ImcIdentity.ServiceKeyPath)) import.Add(new RegKey(ImcIdentity.ServiceKeyPath) { Delete = true });
+                        foreach (var profile in targetIdentity?.ProfileKeyPaths ?? []) import.Add(new RegKey(profile) { Delete = true });
+                        import.AddRange(registryPlan);
+                        server.Registry.Import(import);
+                    }
                 }
             }
-        }
 
-        // Directory: the gateway object only, created or replaced.
-        if (gatewayPlan is not null)
+            writing = server.Layout.DirectoryDb;
+            // Directory: the gateway object only, created or replaced.
+            if (gatewayPlan is not null)
+            {
+                progress?.Report(new RestoreProgress(RestorePhase.Directory, 0, 0, 0, 0, BackupLayout.DirectoryCsvName));
+                result.Directory = directorySame ? "unchanged" : gatewayExisting is null ? "created" : "updated";
+                if (!options.DryRun && !directorySame) server.Directory.Put(gatewayPlan);
+            }
+
+            writing = server.Layout.PrivateStoreDb;
+            RestoreQueues(backup, items, gatewayDn, options, result, progress, cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == SqliteFull)
         {
-            progress?.Report(new RestoreProgress(RestorePhase.Directory, 0, 0, 0, 0, BackupLayout.DirectoryCsvName));
-            result.Directory = directorySame ? "unchanged" : gatewayExisting is null ? "created" : "updated";
-            if (!options.DryRun && !directorySame) server.Directory.Put(gatewayPlan);
+            throw new CommandException($"No space left on device while writing {writing}.", ExitCodes.IoError,
+                "Free some space on the target server's disk and run imcrestore again: what was restored stays, and messages already in a queue are skipped.", e);
         }
-
-        RestoreQueues(backup, items, gatewayDn, options, result, progress, cancellationToken);
         progress?.Report(new RestoreProgress(RestorePhase.Done, result.MessagesAdded + result.MessagesSkipped, list.Messages.Count, 0, 0, null));
         result.Elapsed = clock.Elapsed;
         return result;

@@ -323,6 +323,7 @@ public sealed class SaveEngine(ExchangeServer server)
             CurrentFile = path;
             AtomicFile.Write(path, s => PackingListWriter.Write(list, s), overwrite: replace);
             CurrentFile = null;
+            progress?.Report(new SaveProgress(SaveStage.Finishing, BackupLayout.PackingListName, 1, 1, 0));
             Result.FilesWritten = Files.Count + 1;
             Result.BytesWritten = Files.Sum(f => f.Size);
         }

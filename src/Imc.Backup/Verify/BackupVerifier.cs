@@ -108,6 +108,9 @@ public static class BackupVerifier
                     continue;
                 }
                 if (prefix.Length == 0 && entry.Name == BackupLayout.PackingListName) continue;
+                // What a kill during imcsave -delete's rewrite of Imcfls leaves (AtomicFile writes Imcfls.tmp, then renames):
+                // never trusted, never read; refusing the backup for it would strand the messages just deleted.
+                if (prefix.Length == 0 && entry.Name == BackupLayout.PackingListName + ".tmp" && IsRegularFile(entry)) continue;
                 if (!listed.Contains(name))
                     throw new BackupFormatException(name, "the file is not listed in Imcfls (an extra file)");
                 if (!IsRegularFile(entry))

@@ -147,42 +147,21 @@ public static class MimeToMapi
             var type = report.ReportType?.ToLowerInvariant();
             if (type == "disposition-notification")
             {
-                var text = ReportText(report, "disposition-notification");
-                var disposition = FieldValue(text, "Disposition") ?? "";
+                var disposition = report.OfType<MessageDispositionNotification>().FirstOrDefault()?.Fields["Disposition"] ?? "";
                 // "displayed" is a read notification; deleted/denied/failed are not-read notifications.
                 return disposition.Contains("displayed", StringComparison.OrdinalIgnoreCase) ? "REPORT.IPM.Note.IPNRN" : "REPORT.IPM.Note.IPNNRN";
             }
             if (type == "delivery-status")
             {
-                var text = ReportText(report, "delivery-status") ?? "";
-                var actions = text.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Action:", StringComparison.OrdinalIgnoreCase))
-                    .Select(l => l["Action:".Length..].Trim().ToLowerInvariant()).ToList();
+                // MimeKit's parsed status groups, not a text scan: real bounces (e.g. rewritten by a filtering relay)
+                // encode the per-recipient fields, which a scan of the raw part would not see.
+                var actions = report.OfType<MessageDeliveryStatus>().SelectMany(s => s.StatusGroups.Skip(1))
+                    .Select(g => g["Action"]?.Trim().ToLowerInvariant()).ToList();
                 if (actions.Contains("failed")) return "REPORT.IPM.Note.NDR";
                 if (actions.Contains("delayed")) return "REPORT.IPM.Note.DelayedDSN";
                 return "REPORT.IPM.Note.DR";
             }
             return "IPM.Note";
-        }
-
-        private static string? ReportText(Multipart report, string subtype)
-        {
-            foreach (var part in report)
-            {
-                if (!part.ContentType.IsMimeType("message", subtype)) continue;
-                using var ms = new MemoryStream();
-                if (part is MimePart { Content: { } content }) content.DecodeTo(ms);
-                else part.WriteTo(ms, contentOnly: true);
-                return Encoding.UTF8.GetString(ms.ToArray());
-            }
-            return null;
-        }
-
-        private static string? FieldValue(string? text, string field)
-        {
-            if (text is null) return null;
-            foreach (var line in text.Split('\n'))
-                if (line.StartsWith(field + ":", StringComparison.OrdinalIgnoreCase)) return line[(field.Length + 1)..].Trim();
-            return null;
         }
 
         private static string NameOf(MailboxAddress m) => string.IsNullOrEmpty(m.Name) ? m.Address : m.Name;

@@ -1,3 +1,5 @@
+using Imc.Formats.Mapi;
+
 namespace Imc.Server.Setup;
 
 /// <summary>A seeded random source for sample data whose sequence is fixed by <see cref="SplitMix64"/>, not by .NET.</summary>

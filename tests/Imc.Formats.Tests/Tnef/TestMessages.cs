@@ -71,7 +71,7 @@ internal static class TestMessages
 
         m.Attachments.Add(File("empty.txt", []));
         m.Attachments.Add(File("hello.txt", "Hello, world!\r\n"u8.ToArray()));
-        m.Attachments.Add(new MapiAttachment { Method = AttachMethod.ByValue, Data = new GeneratedContent(bigBytes, 42) });
+        m.Attachments.Add(new MapiAttachment { Method = AttachMethod.ByValue, Data = new GeneratedContent(GeneratedContentKind.Binary, bigBytes, 42) });
         m.Attachments[^1].Properties.Set(PropTags.AttachLongFilename, "big.bin");
         var ole = new MapiAttachment { Method = AttachMethod.Ole, Data = BinaryContent.FromBytes(Enumerable.Range(0, 1001).Select(i => (byte)i).ToArray()) };
         ole.Properties.Set(PropTags.AttachFilename.WithType(PropType.String8), "OLE.DOC");

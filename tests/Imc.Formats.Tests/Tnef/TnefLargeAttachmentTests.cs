@@ -19,10 +19,10 @@ public sealed class TnefLargeAttachmentTests(ITestOutputHelper output)
         const long size = 1L << 30;
         using var dir = new TempDirectory();
         var m = TestMessages.Simple("one gibibyte");
-        m.Attachments.Add(new MapiAttachment { Method = AttachMethod.ByValue, Data = new GeneratedContent(size, 99) });
+        m.Attachments.Add(new MapiAttachment { Method = AttachMethod.ByValue, Data = new GeneratedContent(GeneratedContentKind.Binary, size, 99) });
         m.Attachments[0].Properties.Set(PropTags.AttachLongFilename, "huge.bin");
         var inner = TestMessages.Simple("inner");
-        inner.Attachments.Add(new MapiAttachment { Method = AttachMethod.ByValue, Data = new GeneratedContent(64L << 20, 5) });
+        inner.Attachments.Add(new MapiAttachment { Method = AttachMethod.ByValue, Data = new GeneratedContent(GeneratedContentKind.Binary, 64L << 20, 5) });
         m.Attachments.Add(TestMessages.Embedded(inner));
 
         GC.Collect();

@@ -147,7 +147,7 @@ public sealed class TnefOracleTests
         var m = TestMessages.Simple("for tnef");
         m.Attachments.Add(TestMessages.File("hello.txt", "Hello, world!\r\n"u8.ToArray()));
         m.Attachments.Add(TestMessages.File("empty.dat", []));
-        m.Attachments.Add(new MapiAttachment { Method = AttachMethod.ByValue, Data = new GeneratedContent(3_000_001, 7) });
+        m.Attachments.Add(new MapiAttachment { Method = AttachMethod.ByValue, Data = new GeneratedContent(GeneratedContentKind.Binary, 3_000_001, 7) });
         m.Attachments[^1].Properties.Set(PropTags.AttachLongFilename, "big file é.bin");
         var path = dir.Combine("m.tnef");
         TnefWriter.WriteFile(m, path);

@@ -18,7 +18,7 @@ public sealed class LargeAttachmentTests(ITestOutputHelper output)
     {
         using var f = new StoreFixture();
         var m = SampleMessages.Simple("one gibibyte");
-        var source = new GeneratedContent(OneGiB, seed: 42);
+        var source = new GeneratedContent(GeneratedContentKind.Binary, OneGiB, seed: 42);
         m.Attachments.Add(new MapiAttachment { Method = AttachMethod.ByValue, Data = source });
         var q = f.Queue("MTS-OUT");
 
@@ -34,7 +34,7 @@ public sealed class LargeAttachmentTests(ITestOutputHelper output)
         var data = q.ReadMessage(id).Attachments[0].Data!;
         Assert.Equal(OneGiB, data.Length);
         Assert.True(data.ContentEquals(source), "the attachment read back differs from what was stored");
-        Assert.False(data.ContentEquals(new GeneratedContent(OneGiB, seed: 43)), "the comparison cannot tell contents apart");
+        Assert.False(data.ContentEquals(new GeneratedContent(GeneratedContentKind.Binary, OneGiB, seed: 43)), "the comparison cannot tell contents apart");
 
         process.Refresh();
         var peakGrowth = process.PeakWorkingSet64 - peakBefore;
@@ -44,54 +44,5 @@ public sealed class LargeAttachmentTests(ITestOutputHelper output)
         Assert.True(peakGrowth < 200L << 20, $"peak working set grew by {peakGrowth} bytes");
         Assert.True(allocated < 64L << 20, $"{allocated} bytes were allocated");
         Assert.InRange(q.GetStats().Bytes, OneGiB, OneGiB + 1000);
-    }
-
-    /// <summary>Deterministic pseudo-random bytes (splitmix64 of the position), generated as they are read.</summary>
-    private sealed class GeneratedContent(long length, ulong seed) : BinaryContent
-    {
-        public override long Length => length;
-        public override Stream OpenRead() => new GeneratedStream(length, seed);
-
-        private sealed class GeneratedStream(long length, ulong seed) : Stream
-        {
-            private long _position;
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => length;
-            public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-            public override int Read(Span<byte> buffer)
-            {
-                var n = (int)Math.Min(buffer.Length, length - _position);
-                Span<byte> word = stackalloc byte[8];
-                for (var i = 0; i < n;)
-                {
-                    var pos = _position + i;
-                    var within = (int)(pos & 7);
-                    BinaryPrimitives.WriteUInt64LittleEndian(word, Mix(seed + (ulong)(pos >> 3)));
-                    var take = Math.Min(8 - within, n - i);
-                    word.Slice(within, take).CopyTo(buffer.Slice(i, take));
-                    i += take;
-                }
-                _position += n;
-                return n;
-            }
-
-            private static ulong Mix(ulong z)
-            {
-                z = (z + 0x9E3779B97F4A7C15UL);
-                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-                return z ^ (z >> 31);
-            }
-
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        }
     }
 }

@@ -1,6 +1,6 @@
-using Imc.Server.Setup;
+using Imc.Formats.Mapi;
 
-namespace Imc.Server.Tests.Setup;
+namespace Imc.Formats.Tests.Mapi;
 
 public sealed class GeneratedContentTests
 {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using Imc.Formats.Mapi;
 
-namespace Imc.Server.Setup;
+
+namespace Imc.Formats.Mapi;
 
 /// <summary>What kind of bytes a <see cref="GeneratedContent"/> produces.</summary>
 public enum GeneratedContentKind
@@ -166,7 +166,7 @@ public sealed class GeneratedContent : BinaryContent
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast generator whose output is fixed by its definition, so sample
 /// data stay the same across .NET versions (System.Random's seeded sequence is an implementation detail).
 /// </summary>
-internal static class SplitMix64
+public static class SplitMix64
 {
     public static ulong Next(ref ulong state)
     {
