@@ -42,7 +42,9 @@ public static class BackupVerifier
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new VerifyProgress(index, list.Files.Count, done, total, file.Path));
             var full = Path.Combine(root, file.Path.Replace('/', Path.DirectorySeparatorChar));
-            CheckDigest(full, file, buffer);
+            // A message file is hashed while the TNEF reader reads it (one pass); the others are small.
+            if (!messages.ContainsKey(file.Path) || file.Path is BackupLayout.ServiceRegName or BackupLayout.ProfileRegName or BackupLayout.DirectoryCsvName)
+                CheckDigest(full, file, buffer);
             switch (file.Path)
             {
                 case BackupLayout.ServiceRegName:
@@ -57,7 +59,7 @@ public static class BackupVerifier
                     gateway = GatewayObjectFile.Read(full, file.Path, list.Gateway);
                     break;
                 default:
-                    CheckMessage(full, file.Path, messages[file.Path]);
+                    CheckMessage(full, file, messages[file.Path]);
                     break;
             }
             done += file.Size;
@@ -132,6 +134,11 @@ public static class BackupVerifier
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         int n;
         while ((n = stream.Read(buffer, 0, buffer.Length)) > 0) sha.AppendData(buffer, 0, n);
+        CheckHash(sha, file);
+    }
+
+    private static void CheckHash(IncrementalHash sha, PackedFile file)
+    {
         var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
         if (hash != file.Sha256)
             throw new BackupFormatException(file.Path, $"the SHA-256 does not match Imcfls line {file.Line} (the file was changed or damaged)");
@@ -151,17 +158,25 @@ public static class BackupVerifier
         }
     }
 
-    private static void CheckMessage(string full, string name, PackedMessage entry)
+    /// <summary>Size, SHA-256 and structure of a message file in one read: the digest is checked first, as for other files.</summary>
+    private static void CheckMessage(string full, PackedFile file, PackedMessage entry)
     {
+        var name = file.Path;
+        var size = new FileInfo(full).Length;
+        if (size != file.Size)
+            throw new BackupFormatException(file.Path, $"the file is {size} bytes but Imcfls line {file.Line} says {file.Size} (truncated or changed)");
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Imc.Formats.Mapi.MapiMessage message;
         try
         {
-            message = TnefReader.ReadFile(full);
+            message = TnefReader.ReadFile(full, sha);
         }
         catch (TnefException e)
         {
+            CheckHash(sha, file);
             throw new BackupFormatException(name, $"not a valid TNEF file: TNEF {StripTnef(e)}", e);
         }
+        CheckHash(sha, file);
         var key = message.SearchKey;
         if (key is null)
             throw new BackupFormatException(name, $"the message has no PR_SEARCH_KEY; Imcfls line {entry.Line} says {entry.SearchKeyHex}");
