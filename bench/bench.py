@@ -8,7 +8,9 @@ Builds Release, creates sample servers at fixed seeds, then times, over several 
 and, in the same run, the floor for the same bytes: `cat priv.db > /dev/null` plus `cp -r Backup` and `sync`.
 Peak resident memory comes from /usr/bin/time -v. Results go to bench/RESULTS.md (and results.json).
 
-Usage: python3 bench/bench.py [--sets mix20k,mix100k,big1g] [--runs 3] [--work DIR]
+Usage: python3 bench/bench.py [--sets mix20k,mix100k,big1g] [--runs 3] [--work DIR] [--report-only]
+(--work defaults to bench/out, which is ignored by git; it needs about 6x the store size free: mix20k 2.6 GB,
+mix100k about 13 GB, big1g 1.1 GB.)
 """
 import argparse, datetime, json, os, platform, re, shutil, statistics, subprocess, sys, time
 
@@ -195,8 +197,13 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default=os.path.join(ROOT, "bench", "out"))
     ap.add_argument("--results", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    ap.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from WORK/results.json without measuring")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
+    if a.report_only:
+        results = json.load(open(os.path.join(a.work, "results.json")))
+        report(results, a.runs, a.results)
+        return 0
     dlls = build(os.path.join(a.work, "bin"))
     results = {}
     for name in a.sets.split(","):

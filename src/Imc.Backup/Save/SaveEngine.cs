@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Imc.Backup.CommandLine;
 using Imc.Backup.Directory;
@@ -333,11 +334,55 @@ public sealed class SaveEngine(ExchangeServer server)
         /// unchanged in the store since the snapshot; every other one is kept and reported with the reason. The
         /// deletions are committed in batches (<see cref="DeleteBatchSize"/> messages or <see cref="DeleteBatchBytes"/>),
         /// one store transaction — one flush to disk — each: a batch is deleted entirely or not at all, and each
-        /// message in it is still checked against its version inside the transaction.
+        /// message in it is still checked against its version inside the transaction. Reading the files back and
+        /// hashing them runs on a second thread, ahead of the deletions on this one.
         /// </summary>
         public void DeleteSaved()
         {
-            foreach (var group in Messages.GroupBy(m => m.Queue))
+            var groups = Messages.GroupBy(m => m.Queue).ToList();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var verified = new BlockingCollection<string?>(boundedCapacity: 1024);
+            var verifier = Task.Run(() =>
+            {
+                try
+                {
+                    foreach (var m in groups.SelectMany(g => g))
+                    {
+                        string? problem;
+                        try
+                        {
+                            problem = VerifyFile(Path.Combine(backup, m.Path.Replace('/', Path.DirectorySeparatorChar)), m.File);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            problem = $"the file could not be read back ({e.Message})"; // keep the message, whatever went wrong
+                        }
+                        verified.Add(problem, stop.Token);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The deleting side stopped (cancelled or failed): nothing more to verify.
+                }
+                finally
+                {
+                    verified.CompleteAdding();
+                }
+            }, CancellationToken.None);
+            try
+            {
+                DeleteVerified(groups, verified);
+            }
+            finally
+            {
+                stop.Cancel();
+                verifier.Wait(CancellationToken.None);
+            }
+        }
+
+        private void DeleteVerified(List<IGrouping<QueueLayout, SavedMessage>> groups, BlockingCollection<string?> verified)
+        {
+            foreach (var group in groups)
             {
                 var list = group.ToList();
                 var item = group.Key.Item;
@@ -350,8 +395,7 @@ public sealed class SaveEngine(ExchangeServer server)
                 foreach (var m in list)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var full = Path.Combine(backup, m.Path.Replace('/', Path.DirectorySeparatorChar));
-                    var problem = VerifyFile(full, m.File);
+                    var problem = verified.Take(cancellationToken);
                     if (problem is not null) Result.Kept.Add(new KeptMessage(m.Path, folderName, problem));
                     else
                     {
