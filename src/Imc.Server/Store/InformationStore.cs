@@ -27,8 +27,9 @@ public sealed class InformationStore : IDisposable
         Database = db;
         // A 1 GiB attachment passes through the WAL; give the space back after each checkpoint. SQLite's default
         // page cache is 2 MB, only 31 of the store's 64 KiB pages: index pages were evicted by every blob passing
-        // through and read again for the next lookup. 32 MB keeps the indexes of a 100,000-message store in memory.
-        db.Execute("PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-32768;");
+        // through and read again for the next lookup. 8 MB (128 pages) keeps the interior pages of every index in memory
+        // without adding much to peak memory (32 MB cost 32 MB of resident memory for no measurable gain).
+        db.Execute("PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-8192;");
         Names = new NamedPropertyMap(db);
         StoreGuid = InitializeSchema(db);
         Messages = new MessageTable(this);
