@@ -225,7 +225,7 @@ internal static class HostileCorpus
             bytes[41] = 0;
             x.Write("Imcsvc.reg", bytes);
             x.Relist("Imcsvc.reg");
-            var key = Service.Replace(@"\CurrentControlSet", @"\C<0x00><0x00>rrentControlSet", StringComparison.Ordinal);
+            var key = Service.Replace(@"\CurrentControlSet", @"\C<0x00><0x00>rentControlSet", StringComparison.Ordinal);
             Assert.Equal(40, Array.IndexOf(x.Read("Imcsvc.reg"), (byte)0));
             return Expect.Line($"Imcsvc.reg: the key [{key}] is outside the IMC; {ServiceScope}");
         };
