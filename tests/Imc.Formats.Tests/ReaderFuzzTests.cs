@@ -9,11 +9,12 @@ namespace Imc.Formats.Tests;
 
 /// <summary>
 /// Seeded mutation fuzzing: damaged versions of valid files must fail only with the reader's own format exception
-/// (never IndexOutOfRange, NullReference, ArgumentException, ...). Bounded to about 2 s each; deterministic per seed.
+/// (never IndexOutOfRange, NullReference, ArgumentException, ...). Bounded to about 2 s each in CI, IMC_FUZZ_SECONDS
+/// each for a long run (docs/fuzzing.md); deterministic per seed.
 /// </summary>
 public sealed class ReaderFuzzTests
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
+    private static TimeSpan Budget => FuzzBudget.Duration(2);
 
     [Fact]
     public void RegReader_only_throws_RegFormatException()
@@ -23,7 +24,7 @@ public sealed class ReaderFuzzTests
         using var ms5 = new MemoryStream();
         RegWriter.Write(ms5, Reg.RegSamples.AllTypes(), RegFileFormat.Version5);
         var seeds = new[] { ms.ToArray(), ms5.ToArray(), File.ReadAllBytes(Path.Combine(TestPaths.TestData, "reg", "golden-regedit4.reg")) };
-        Fuzz(seeds, "[]\"\\=,:-@;()\r\n hexdword0f", bytes => RegReader.Read(new MemoryStream(bytes), null, new RegReaderOptions { MaxLineLength = 4096, MaxValueBytes = 4096 }), typeof(RegFormatException));
+        Fuzz(nameof(RegReader), seeds, "[]\"\\=,:-@;()\r\n hexdword0f", bytes => RegReader.Read(new MemoryStream(bytes), null, new RegReaderOptions { MaxLineLength = 4096, MaxValueBytes = 4096 }), typeof(RegFormatException));
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class ReaderFuzzTests
     {
         var golden = File.ReadAllBytes(Path.Combine(TestPaths.TestData, "csv", "golden-mail-gateway.csv"));
         var multi = Encoding.Latin1.GetBytes("Obj-Class,Mode,A,B\r\nMailbox,,\"x,y\"\"%z\",a\\%b\r\nRemote,Delete,\"\",\"l1\r\nl2\"\r\n");
-        Fuzz([golden, multi], ",\"%\\\r\n ", bytes => DirectoryCsvReader.Read(new MemoryStream(bytes), null, new DirectoryCsvReaderOptions { MaxRecordLength = 4096, MaxFields = 100 }), typeof(CsvFormatException));
+        Fuzz(nameof(DirectoryCsvReader), [golden, multi], ",\"%\\\r\n ", bytes => DirectoryCsvReader.Read(new MemoryStream(bytes), null, new DirectoryCsvReaderOptions { MaxRecordLength = 4096, MaxFields = 100 }), typeof(CsvFormatException));
     }
 
     [Fact]
@@ -39,13 +40,14 @@ public sealed class ReaderFuzzTests
     {
         var text = Encoding.UTF8.GetBytes("[Imcsave]\r\nFormat=1\r\nTool=imcsave 1.0.0\r\n\r\n[Files]\r\nMtsout/Grüße.tnef=12 ab\r\n; c\r\nQ=\"x\"\r\n");
         var options = new[] { new IniReaderOptions { MaxLineLength = 512, MaxFileLength = 4096 }, new IniReaderOptions { Strict = true, MaxLineLength = 512, MaxFileLength = 4096 } };
-        Fuzz([text], "[]=;\"'\r\n \xe9", bytes => { foreach (var o in options) IniReader.Read(new MemoryStream(bytes), null, o); }, typeof(IniFormatException));
+        Fuzz(nameof(IniReader), [text], "[]=;\"'\r\n \xe9", bytes => { foreach (var o in options) IniReader.Read(new MemoryStream(bytes), null, o); }, typeof(IniFormatException));
     }
 
-    private static void Fuzz(byte[][] seeds, string interesting, Action<byte[]> read, Type allowed)
+    private static void Fuzz(string name, byte[][] seeds, string interesting, Action<byte[]> read, Type allowed)
     {
         var special = Encoding.Latin1.GetBytes(interesting);
-        var random = new Random(20261125);
+        var seed = FuzzBudget.Seed(20261125);
+        var random = new Random(seed);
         var clock = Stopwatch.StartNew();
         var runs = 0;
         while (clock.Elapsed < Budget)
@@ -55,13 +57,14 @@ public sealed class ReaderFuzzTests
             try { read(input); }
             catch (Exception e) when (e.GetType() != allowed)
             {
-                Assert.Fail($"Run {runs}: {e.GetType().Name}: {e.Message}\ninput (hex): {Convert.ToHexString(input)}\n{e.StackTrace}");
+                Assert.Fail($"Run {runs}: {e.GetType().Name}: {e.Message}\ninput saved to {FuzzBudget.SaveCrash(name, input)}\n{e.StackTrace}");
             }
             catch (Exception e)
             {
                 Assert.False(e.Message.Contains('\n'), $"multi-line message: {e.Message}");
             }
         }
+        FuzzBudget.Report(name, runs, clock, seed);
         Assert.True(runs > 100, $"only {runs} runs in {Budget}");
     }
 

@@ -8,11 +8,11 @@ namespace Imc.Backup.PackingList;
 public sealed class BackupFormatException : FormatException
 {
     public BackupFormatException(string file, int? line, string problem, Exception? inner = null)
-        : base(line is { } n ? $"{file} line {n}: {problem}" : $"{file}: {problem}", inner)
+        : base(Printable(line is { } n ? $"{file} line {n}: {problem}" : $"{file}: {problem}"), inner)
     {
         File = file;
         Line = line;
-        Problem = problem;
+        Problem = Printable(problem);
     }
 
     public BackupFormatException(string file, string problem, Exception? inner = null) : this(file, null, problem, inner) { }
@@ -25,4 +25,19 @@ public sealed class BackupFormatException : FormatException
 
     /// <summary>The problem without the file and line prefix.</summary>
     public string Problem { get; }
+
+    /// <summary>
+    /// The text with every control character shown as <c>&lt;0xNN&gt;</c>: a hostile file's names and values end up in
+    /// the message, and a NUL, an escape sequence or a line break must not reach the terminal or split the line.
+    /// </summary>
+    public static string Printable(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+            if (char.IsControl(c)) sb.Append("<0x").Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture)).Append('>');
+            else sb.Append(c);
+        return sb.ToString();
+    }
 }

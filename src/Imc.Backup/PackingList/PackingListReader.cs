@@ -174,9 +174,14 @@ public static class PackingListReader
     private static void CheckConsistency(Imcfls list)
     {
         var files = new Dictionary<string, PackedFile>(StringComparer.Ordinal);
+        long total = 0;
         foreach (var f in list.Files)
         {
             files[f.Path] = f;
+            // Each size fits a long, but their sum (progress, summaries) must too.
+            if (f.Size > long.MaxValue - total)
+                throw Error(f.Line, $"size {f.Size} of {Show(f.Path)} makes the files add up to more than {long.MaxValue} bytes");
+            total += f.Size;
             var slash = f.Path.IndexOf('/', StringComparison.Ordinal);
             if (slash < 0)
             {

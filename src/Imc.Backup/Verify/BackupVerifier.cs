@@ -23,8 +23,13 @@ public static class BackupVerifier
             throw new Imc.Server.ServerException($"The backup folder {root} does not exist.", "Give the Backup folder imcsave wrote (it contains Imcfls).") { ExitCode = 5 };
 
         var listPath = Path.Combine(root, BackupLayout.PackingListName);
-        if (File.Exists(listPath) && new FileInfo(listPath).LinkTarget is not null)
+        if (new FileInfo(listPath).LinkTarget is not null)
             throw new BackupFormatException(BackupLayout.PackingListName, "is a symbolic link; a backup holds only regular files");
+        if (System.IO.Directory.Exists(listPath))
+            throw new BackupFormatException(BackupLayout.PackingListName, "is a folder; the packing list must be a regular file");
+        // A FIFO would block the reader forever; a device is no packing list either.
+        if (File.Exists(listPath) && !FileKind.IsRegularFile(listPath))
+            throw new BackupFormatException(BackupLayout.PackingListName, "is not a regular file");
         var list = PackingListReader.ReadFile(listPath);
 
         CheckTree(root, list);
@@ -122,8 +127,8 @@ public static class BackupVerifier
         }
     }
 
-    private static bool IsRegularFile(FileSystemInfo entry) =>
-        (entry.Attributes & (FileAttributes.Device | FileAttributes.ReparsePoint | FileAttributes.Directory)) == 0;
+    // Not the attributes: .NET reports a FIFO as an ordinary file, and opening one blocks until a writer comes.
+    private static bool IsRegularFile(FileSystemInfo entry) => FileKind.IsRegularFile(entry.FullName);
 
     private static void CheckDigest(string full, PackedFile file, byte[] buffer)
     {

@@ -21,6 +21,9 @@ public static class GatewayObjectFile
             records = DirectoryCsvReader.Read(stream);
             if (records.Count != 1)
                 throw new BackupFormatException(name, $"the file holds {records.Count} directory objects; expected exactly the gateway object");
+            // imcsave writes Mode Update; a record that says Create, Modify or Delete is not what restore would do.
+            if (!string.Equals(records[0].Mode, GatewayObjectCsv.ModeValue, StringComparison.OrdinalIgnoreCase))
+                throw new BackupFormatException(name, $"the record's Mode is '{Show(records[0].Mode ?? "")}'; a backup holds the gateway object with Mode {GatewayObjectCsv.ModeValue}");
             obj = GatewayObjectCsv.FromRecord(records[0]);
         }
         catch (BackupFormatException)
@@ -44,4 +47,6 @@ public static class GatewayObjectFile
             throw new BackupFormatException(name, $"the gateway object has class {obj.ObjectClass}; expected {DirectorySchema.MailGateway}");
         return obj;
     }
+
+    private static string Show(string text) => text.Length > 100 ? string.Concat(text.AsSpan(0, 100), "…") : text;
 }

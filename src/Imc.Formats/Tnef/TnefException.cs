@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Imc.Formats.Tnef;
 
 /// <summary>
@@ -7,11 +9,11 @@ namespace Imc.Formats.Tnef;
 public sealed class TnefException : FormatException
 {
     public TnefException(TnefError error, long offset, string detail, string? fileName = null)
-        : base(Compose(error, offset, detail, fileName))
+        : base(Compose(error, offset, Printable(detail), fileName))
     {
         Error = error;
         Offset = offset;
-        Detail = detail;
+        Detail = Printable(detail);
         FileName = fileName;
     }
 
@@ -48,4 +50,16 @@ public sealed class TnefException : FormatException
         TnefError.TooDeep => "nesting too deep",
         _ => error.ToString(),
     };
+
+    // Names and strings from the stream end up in the detail; a control character (a line break, a NUL, an escape
+    // sequence) must not split the one line or reach the terminal: it is shown as <0xNN>.
+    private static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+            if (char.IsControl(c)) sb.Append("<0x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture)).Append('>');
+            else sb.Append(c);
+        return sb.ToString();
+    }
 }

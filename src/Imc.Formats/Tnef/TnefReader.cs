@@ -497,12 +497,15 @@ public sealed class TnefReader
                 Deviation(TnefError.BadValue, _in.Position - 4, $"{_in.Context}: a single-valued property must have a value count of 1, found {count}");
         }
 
-        var values = new object?[count];
+        // Grown as values are read, not sized by the count: on a non-seekable stream the attribute's end is only
+        // declared, and a count of millions must not allocate before the data backs it.
+        var values = new List<object?>((int)Math.Min(count, 64));
         var bad = false;
         for (var i = 0; i < count; i++)
         {
-            values[i] = ReadValue(type, end, ansi);
-            bad |= values[i] is null;
+            var v = ReadValue(type, end, ansi);
+            values.Add(v);
+            bad |= v is null;
         }
         if (bad) return true; // a bad value was reported (Loose): the property is dropped, the list goes on
         object value;
