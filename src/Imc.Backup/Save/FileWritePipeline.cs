@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
+using Imc.Formats.Mapi;
 
 namespace Imc.Backup.Save;
 
@@ -154,17 +155,13 @@ internal sealed class FileWritePipeline : IDisposable
     private sealed record Item(ItemKind Kind, int Index, string? Path, byte[]? Buffer, int Length);
 
     /// <summary>The write side of one file: bytes are gathered into pooled pieces and handed to the writer thread.</summary>
-    private sealed class FileFeed(FileWritePipeline pipeline, int index) : Stream
+    private sealed class FileFeed(FileWritePipeline pipeline, int index) : WriteOnlyStream
     {
         private byte[]? _buffer;
         private int _pos;
         private bool _closed;
 
-        public long BytesWritten { get; private set; }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> data)
+        protected override void WriteCore(ReadOnlySpan<byte> data)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             while (!data.IsEmpty)
@@ -174,12 +171,9 @@ internal sealed class FileWritePipeline : IDisposable
                 data[..n].CopyTo(_buffer.AsSpan(_pos));
                 _pos += n;
                 data = data[n..];
-                BytesWritten += n;
                 if (_pos == _buffer.Length) Send();
             }
         }
-
-        public override void WriteByte(byte value) => Write([value]);
 
         private void Send()
         {
@@ -190,8 +184,6 @@ internal sealed class FileWritePipeline : IDisposable
             _pos = 0;
             pipeline.Post(new Item(ItemKind.Data, index, null, buffer, length));
         }
-
-        public override void Flush() { }
 
         protected override void Dispose(bool disposing)
         {
@@ -216,13 +208,5 @@ internal sealed class FileWritePipeline : IDisposable
             base.Dispose(disposing);
         }
 
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => BytesWritten;
-        public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -467,19 +467,8 @@ public static class MimeToMapi
     }
 
     /// <summary>A write-only sink that only counts.</summary>
-    private sealed class CountingStream : Stream
+    private sealed class CountingStream : WriteOnlyStream
     {
-        private long _length;
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => _length;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => _length += count;
-        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+        protected override void WriteCore(ReadOnlySpan<byte> buffer) { }
     }
 }
