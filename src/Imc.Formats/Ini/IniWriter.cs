@@ -13,29 +13,58 @@ public static class IniWriter
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// Writes <paramref name="document"/> line by line (a packing list of 100,000 messages is never one string in
+    /// memory). Everything is checked before the first byte is written, so a refused document writes nothing.
+    /// </summary>
     public static void Write(Stream stream, IniDocument document)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(Utf8.GetBytes(ToText(document)));
+        Validate(document);
+        using var writer = new StreamWriter(stream, Utf8, bufferSize: 65536, leaveOpen: true);
+        WriteLines(writer, document);
     }
 
     public static string ToText(IniDocument document)
     {
+        Validate(document);
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        WriteLines(writer, document);
+        return writer.ToString();
+    }
+
+    private static void Validate(IniDocument document)
+    {
         ArgumentNullException.ThrowIfNull(document);
-        var sb = new StringBuilder();
         foreach (var section in document.Sections)
         {
-            if (sb.Length > 0) sb.Append("\r\n");
             Check(section.Name, "Section name", section.Name.Contains(']', StringComparison.Ordinal));
-            sb.Append('[').Append(section.Name).Append("]\r\n");
             foreach (var (key, value) in section.Entries)
             {
                 Check(key, $"Key in [{section.Name}]", key.Contains('=', StringComparison.Ordinal) || (key.Length > 0 && key[0] is ';' or '['));
                 if (value.Length > 0) Check(value, $"Value of {key} in [{section.Name}]", IsQuoted(value));
-                sb.Append(key).Append('=').Append(value).Append("\r\n");
             }
         }
-        return sb.ToString();
+    }
+
+    private static void WriteLines(TextWriter writer, IniDocument document)
+    {
+        var first = true;
+        foreach (var section in document.Sections)
+        {
+            if (!first) writer.Write("\r\n");
+            first = false;
+            writer.Write('[');
+            writer.Write(section.Name);
+            writer.Write("]\r\n");
+            foreach (var (key, value) in section.Entries)
+            {
+                writer.Write(key);
+                writer.Write('=');
+                writer.Write(value);
+                writer.Write("\r\n");
+            }
+        }
     }
 
     internal static bool IsQuoted(string value) => value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0];
