@@ -13,10 +13,23 @@ public static class FileDigest
     }
 
     /// <summary>Size in bytes and lower-case hex SHA-256 of the file at <paramref name="path"/>.</summary>
-    public static (long Size, string Sha256) Compute(string path)
+    public static (long Size, string Sha256) Compute(string path) => Compute(path, new byte[1024 * 1024]);
+
+    /// <summary>
+    /// The same, reading through <paramref name="buffer"/>: callers hashing many files (verification, -delete's
+    /// read-back) reuse one buffer instead of a FileStream buffer per file.
+    /// </summary>
+    public static (long Size, string Sha256) Compute(string path, byte[] buffer)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1024 * 1024, FileOptions.SequentialScan);
-        var hash = SHA256.HashData(stream);
-        return (stream.Length, Convert.ToHexStringLower(hash));
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long size = 0;
+        int n;
+        while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            hash.AppendData(buffer, 0, n);
+            size += n;
+        }
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }

@@ -439,13 +439,10 @@ public sealed class SaveEngine(ExchangeServer server)
         {
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-                if (stream.Length != expected.Size) return $"the file has {stream.Length} bytes; {expected.Size} were written";
-                var buffer = _verifyBuffer ??= new byte[ReadBufferSize];
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                int n;
-                while ((n = stream.Read(buffer, 0, buffer.Length)) > 0) hash.AppendData(buffer, 0, n);
-                return Convert.ToHexStringLower(hash.GetHashAndReset()) == expected.Sha256 ? null : "the file read back does not have the SHA-256 it was written with";
+                var length = new FileInfo(path).Length;
+                if (length != expected.Size) return $"the file has {length} bytes; {expected.Size} were written";
+                var (_, sha256) = FileDigest.Compute(path, _verifyBuffer ??= new byte[ReadBufferSize]);
+                return sha256 == expected.Sha256 ? null : "the file read back does not have the SHA-256 it was written with";
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
