@@ -17,70 +17,44 @@ public static class PackingListReader
     public const long MaxFileSize = 256L * 1024 * 1024;
 
     private const string Name = BackupLayout.PackingListName;
-    private static readonly IniReaderOptions Options = IniReaderOptions.StrictDefault with { MaxLineLength = MaxLineLength, MaxFileLength = MaxFileSize };
-    private static readonly string[] Sections = ["Imcsave", "Queues", "Files", "Messages"];
+    internal static readonly IniReaderOptions Options = IniReaderOptions.StrictDefault with { MaxLineLength = MaxLineLength, MaxFileLength = MaxFileSize };
+    internal static readonly string[] Sections = ["Imcsave", "Queues", "Files", "Messages"];
     private static readonly string[] HeaderKeys =
         ["Format", "Tool", "Server", "Organization", "Site", "Gateway", "Started", "Finished", "Items", "TransferEnabled", "Delete", "Deleted", "Kept"];
 
     /// <summary>Reads the packing list at <paramref name="path"/>; a missing file is a <see cref="BackupFormatException"/> too.</summary>
     public static Imcfls ReadFile(string path)
     {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new BackupFormatException(Name, "the packing list is missing: the backup is incomplete and cannot be trusted", e);
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            throw new BackupFormatException(Name, "the packing list is missing: the backup is incomplete and cannot be trusted", e);
-        }
-        using (stream)
-        {
-            if (stream.Length > MaxFileSize) throw new BackupFormatException(Name, $"the file is {stream.Length} bytes; a packing list is at most {MaxFileSize} bytes");
-            return Read(stream);
-        }
+        using var source = PackingListSource.OpenFile(path);
+        return Read(source);
     }
 
     public static Imcfls Read(Stream input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        IniDocument doc;
-        try
-        {
-            doc = IniReader.Read(input, Name, Options);
-        }
-        catch (IniFormatException e)
-        {
-            // "Imcfls: line N: detail" → "Imcfls line N: detail", the form of every other packing-list error.
-            var prefix = $"{Name}: line {e.Line}: ";
-            throw Error(e.Line, e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message, e);
-        }
-        foreach (var section in doc.Sections)
-        {
-            if (!Sections.Contains(section.Name, StringComparer.OrdinalIgnoreCase))
-                throw Error(section.Line, $"unknown section [{Show(section.Name)}] (expected [Imcsave], [Queues], [Files] or [Messages])");
-            foreach (var (key, value) in section.Entries)
-                if (key.Any(char.IsControl) || value.Any(char.IsControl)) throw Error(section.LineOf(key), "the line contains a control character");
-        }
-        foreach (var s in Sections)
-            if (doc[s] is null) throw new BackupFormatException(Name, $"section [{s}] is missing");
+        using var source = PackingListSource.FromStream(input);
+        return Read(source);
+    }
 
-        var list = new Imcfls();
-        ReadHeader(list, doc["Imcsave"]!);
-        ReadQueues(list, doc["Queues"]!);
-        var files = doc["Files"]!;
-        foreach (var (key, value) in files.Entries) list.Files.Add(ParseFile(key, value, files.LineOf(key)));
-        var messages = doc["Messages"]!;
-        foreach (var (key, value) in messages.Entries) list.Messages.Add(ParseMessage(key, value, messages.LineOf(key)));
-        CheckConsistency(list);
+    /// <summary>
+    /// The whole list in memory (tests, tools, small lists); verification and restore keep only the
+    /// <see cref="PackingListIndex"/> of <see cref="Check"/> and stream the entries.
+    /// </summary>
+    private static Imcfls Read(PackingListSource source)
+    {
+        var list = Check(source).Index.Header;
+        list.Files.AddRange(PackingListCursor.Files(source));
+        list.Messages.AddRange(PackingListCursor.Messages(source));
         return list;
     }
 
-    private static void ReadHeader(Imcfls list, IniSection h)
+    /// <summary>
+    /// Checks the list completely in one pass without holding its entries: the first problem, in the order the checks
+    /// are documented (syntax, then sections, header, queues, entries, then the entries against each other), is a
+    /// <see cref="BackupFormatException"/>.
+    /// </summary>
+    internal static PackingListScan Check(PackingListSource source) => new PackingListChecker(source).Run();
+
+    internal static void ReadHeader(Imcfls list, IniSection h)
     {
         foreach (var (key, _) in h.Entries)
             if (!HeaderKeys.Contains(key, StringComparer.OrdinalIgnoreCase)) throw Error(h.LineOf(key), $"unknown key '{Show(key)}' in [Imcsave]");
@@ -118,7 +92,7 @@ public static class PackingListReader
         list.Kept = Count(h, "Kept");
     }
 
-    private static void ReadQueues(Imcfls list, IniSection entries)
+    internal static void ReadQueues(Imcfls list, IniSection entries)
     {
         var sectionLine = entries.Line;
         foreach (var (key, value) in entries.Entries)
@@ -135,7 +109,7 @@ public static class PackingListReader
                 throw Error(sectionLine, $"[Queues] has no {queue.Item}= although Items lists it");
     }
 
-    private static PackedFile ParseFile(string path, string value, int n)
+    internal static PackedFile ParseFile(string path, string value, int n)
     {
         CheckPath(path, n);
         var space = value.IndexOf(' ', StringComparison.Ordinal);
@@ -151,7 +125,7 @@ public static class PackingListReader
         return new PackedFile(path, size, hash.ToLowerInvariant()) { Line = n };
     }
 
-    private static PackedMessage ParseMessage(string path, string value, int n)
+    internal static PackedMessage ParseMessage(string path, string value, int n)
     {
         CheckPath(path, n);
         var space = value.IndexOf(' ', StringComparison.Ordinal);
@@ -167,67 +141,6 @@ public static class PackingListReader
     private static void CheckPath(string path, int n)
     {
         if (BackupPath.Problem(path) is { } problem) throw Error(n, $"unsafe file name '{Show(path)}': {problem}");
-    }
-
-    // Every entry must agree with every other: the files are exactly those the items produce, every TNEF file has
-    // its message entry in the right queue, and the queue counts match.
-    private static void CheckConsistency(Imcfls list)
-    {
-        var files = new Dictionary<string, PackedFile>(StringComparer.Ordinal);
-        long total = 0;
-        foreach (var f in list.Files)
-        {
-            files[f.Path] = f;
-            // Each size fits a long, but their sum (progress, summaries) must too.
-            if (f.Size > long.MaxValue - total)
-                throw Error(f.Line, $"size {f.Size} of {Show(f.Path)} makes the files add up to more than {long.MaxValue} bytes");
-            total += f.Size;
-            var slash = f.Path.IndexOf('/', StringComparison.Ordinal);
-            if (slash < 0)
-            {
-                var item = f.Path switch
-                {
-                    BackupLayout.ServiceRegName or BackupLayout.ProfileRegName => BackupLayout.RegistryItem,
-                    BackupLayout.DirectoryCsvName => BackupLayout.DirectoryItem,
-                    _ => throw Error(f.Line, $"'{Show(f.Path)}' is not a file a backup holds"),
-                };
-                if (!list.HasItem(item)) throw Error(f.Line, $"'{f.Path}' is listed, but Items does not include {item}");
-                continue;
-            }
-            var folder = f.Path[..slash];
-            var fileName = f.Path[(slash + 1)..];
-            var queue = BackupLayout.QueueByBackupFolder(folder);
-            if (queue is null || fileName.Contains('/', StringComparison.Ordinal) || !fileName.EndsWith(BackupLayout.MessageExtension, StringComparison.Ordinal)
-                || fileName.Length == BackupLayout.MessageExtension.Length)
-                throw Error(f.Line, $"'{Show(f.Path)}' is not a file a backup holds");
-            if (!list.HasItem(queue.Item)) throw Error(f.Line, $"'{f.Path}' is listed, but Items does not include {queue.Item}");
-        }
-        if (list.HasItem(BackupLayout.RegistryItem))
-            foreach (var required in new[] { BackupLayout.ServiceRegName, BackupLayout.ProfileRegName })
-                if (!files.ContainsKey(required)) throw new BackupFormatException(Name, $"Items includes Registry, but [Files] does not list {required}");
-        if (list.HasItem(BackupLayout.DirectoryItem) && !files.ContainsKey(BackupLayout.DirectoryCsvName))
-            throw new BackupFormatException(Name, $"Items includes Directory, but [Files] does not list {BackupLayout.DirectoryCsvName}");
-
-        var messages = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var m in list.Messages)
-        {
-            if (!files.ContainsKey(m.Path) || !m.Path.Contains('/', StringComparison.Ordinal))
-                throw Error(m.Line, $"[Messages] lists '{m.Path}', which is not a message file in [Files]");
-            var queue = BackupLayout.QueueByBackupFolder(m.Path[..m.Path.IndexOf('/', StringComparison.Ordinal)])!;
-            if (!string.Equals(m.Folder, queue.StoreFolder, StringComparison.Ordinal))
-                throw Error(m.Line, $"'{m.Path}' is in {queue.BackupFolder}/, so its folder must be {queue.StoreFolder}, not '{Show(m.Folder)}'");
-            messages.Add(m.Path);
-        }
-        foreach (var f in list.Files)
-            if (f.Path.Contains('/', StringComparison.Ordinal) && !messages.Contains(f.Path))
-                throw Error(f.Line, $"'{f.Path}' has no entry in [Messages]");
-        foreach (var q in list.Queues)
-        {
-            var layout = BackupLayout.QueueByItem(q.Item)!;
-            var count = list.Files.Count(f => f.Path.StartsWith(layout.BackupFolder + "/", StringComparison.Ordinal));
-            if ((q.Count ?? 0) != count)
-                throw Error(q.Line, $"{q.Item}={(q.Count?.ToString(CultureInfo.InvariantCulture) ?? "absent")} but [Files] lists {count} file(s) in {layout.BackupFolder}/");
-        }
     }
 
     private static string Text(IniSection h, string key, bool required)
@@ -272,7 +185,14 @@ public static class PackingListReader
     }
 
     // Keep messages one line and readable whatever the file holds.
-    private static string Show(string text) => text.Length > 200 ? string.Concat(text.AsSpan(0, 200), "…") : text;
+    internal static string Show(string text) => text.Length > 200 ? string.Concat(text.AsSpan(0, 200), "…") : text;
 
-    private static BackupFormatException Error(int line, string problem, Exception? inner = null) => new(Name, line, problem, inner);
+    internal static BackupFormatException Error(int line, string problem, Exception? inner = null) => new(Name, line, problem, inner);
+
+    /// <summary>"Imcfls: line N: detail" → "Imcfls line N: detail", the form of every other packing-list error.</summary>
+    internal static BackupFormatException Error(IniFormatException e)
+    {
+        var prefix = $"{Name}: line {e.Line}: ";
+        return Error(e.Line, e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message, e);
+    }
 }

@@ -26,10 +26,10 @@ public sealed class RestoreEngine(ExchangeServer server)
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        var backup = BackupVerifier.Verify(options.BackupDir,
+        using var backup = BackupVerifier.Verify(options.BackupDir,
             progress is null ? null : new Progress<VerifyProgress>(p => progress.Report(new RestoreProgress(RestorePhase.Verifying, p.FilesDone, p.FilesTotal, p.BytesDone, p.BytesTotal, p.CurrentFile))),
             cancellationToken);
-        var list = backup.List;
+        var list = backup.List.Header;
         var items = SelectItems(list, options.Items);
 
         ImcIdentity? targetIdentity = null;
@@ -147,7 +147,7 @@ public sealed class RestoreEngine(ExchangeServer server)
             throw new CommandException($"No space left on device while writing {writing}.", ExitCodes.IoError,
                 "Free some space on the target server's disk and run imcrestore again: what was restored stays, and messages already in a queue are skipped.", e);
         }
-        progress?.Report(new RestoreProgress(RestorePhase.Done, result.MessagesAdded + result.MessagesSkipped, list.Messages.Count, 0, 0, null));
+        progress?.Report(new RestoreProgress(RestorePhase.Done, result.MessagesAdded + result.MessagesSkipped, backup.MessageCount, 0, 0, null));
         result.Elapsed = clock.Elapsed;
         return result;
     }
@@ -155,7 +155,7 @@ public sealed class RestoreEngine(ExchangeServer server)
     private void RestoreQueues(VerifiedBackup backup, IReadOnlyCollection<string> items, string gatewayDn, RestoreOptions options,
         RestoreResult result, IProgress<RestoreProgress>? progress, CancellationToken cancellationToken)
     {
-        var list = backup.List;
+        var list = backup.List.Header;
         var queues = BackupLayout.Queues.Where(q => items.Contains(q.Item)).ToList();
         var store = server.Store;
         var mailbox = store.FindMailbox(gatewayDn);
@@ -165,11 +165,8 @@ public sealed class RestoreEngine(ExchangeServer server)
             result.TransferAfter = result.TransferBefore;
             return;
         }
-        // File sizes by path, once: looking each one up in the list would be quadratic in the number of messages.
-        var sizes = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
-        foreach (var f in list.Files) sizes[f.Path] = f.Size;
-        var total = queues.Sum(q => list.MessagesOf(q).Count());
-        var bytesTotal = queues.SelectMany(list.MessagesOf).Sum(m => sizes[m.Path]);
+        var total = queues.Sum(backup.List.MessageCountOf);
+        var bytesTotal = queues.Sum(backup.List.BytesOf);
 
         if (options.DryRun)
         {
@@ -178,11 +175,13 @@ public sealed class RestoreEngine(ExchangeServer server)
                 var entry = list.Queues.Single(e => e.Item == q.Item);
                 if (entry.Absent) continue;
                 var folder = mailbox?.OpenFolder(q.StoreFolder);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                // Search keys seen earlier in the backup, as fingerprints (8 bytes a message, not a string): the real
+                // run skips such a message because the store already holds the first.
+                var seen = new FingerprintSet(withValues: false);
                 int added = 0, skipped = 0;
-                foreach (var m in list.MessagesOf(q))
+                foreach (var m in backup.MessagesOf(q))
                 {
-                    if (!seen.Add(m.SearchKeyHex) || (folder is not null && folder.ContainsSearchKey(m.SearchKey))) skipped++;
+                    if (!seen.Add(FingerprintSet.Of(m.SearchKeyHex, StringComparison.Ordinal)) || (folder is not null && folder.ContainsSearchKey(m.SearchKey))) skipped++;
                     else added++;
                 }
                 result.Queues.Add(new QueueRestoreResult(q.Item, q.StoreFolder, added, skipped, folder is null));
@@ -203,9 +202,10 @@ public sealed class RestoreEngine(ExchangeServer server)
             var created = folder is null;
             folder ??= session.Mailbox.CreateFolder(q.StoreFolder);
             int added = 0, skipped = 0;
-            var messages = list.MessagesOf(q).ToList();
-            var next = 0;
-            while (next < messages.Count)
+            // The entries stream from the verified list, a checked chunk at a time: nothing is held per message.
+            using var messages = backup.MessagesOf(q).GetEnumerator();
+            var more = messages.MoveNext();
+            while (more)
             {
                 // One store transaction per batch: one flush to disk for many messages. A batch is added entirely or
                 // not at all, and the search-key check inside it keeps a re-run (after a kill) from adding twice.
@@ -213,20 +213,24 @@ public sealed class RestoreEngine(ExchangeServer server)
                 store.InTransaction(() =>
                 {
                     long batchBytes = 0;
-                    for (var n = 0; next < messages.Count && n < BatchSize && batchBytes < BatchBytes; n++, next++)
+                    for (var n = 0; more && n < BatchSize && batchBytes < BatchBytes; n++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        var m = messages[next];
+                        var m = messages.Current;
+                        // For progress and the batch limit; a skipped message's file is not needed (it may be gone).
+                        var file = new FileInfo(backup.FullPath(m.Path));
+                        var size = file.Exists ? file.Length : 0;
                         if (folder.ContainsSearchKey(m.SearchKey)) batchSkipped++;
                         else
                         {
                             folder.AddMessage(ReadMessage(backup, m));
                             batchAdded++;
-                            batchBytes += sizes[m.Path];
+                            batchBytes += size;
                         }
                         done++;
-                        bytesDone += sizes[m.Path];
+                        bytesDone += size;
                         progress?.Report(new RestoreProgress(RestorePhase.Queues, done, total, bytesDone, bytesTotal, m.Path));
+                        more = messages.MoveNext();
                     }
                 });
                 added += batchAdded;
@@ -279,7 +283,7 @@ public sealed class RestoreEngine(ExchangeServer server)
     /// <summary>The backup's identity: the packing list's names, CommonName from the gateway DN, RootDir and account from Imcsvc.reg.</summary>
     private static IdentityNames SourceNames(VerifiedBackup backup)
     {
-        var list = backup.List;
+        var list = backup.List.Header;
         string? rootDir = null, account = null;
         foreach (var key in backup.ServiceKeys ?? [])
         {

@@ -30,51 +30,65 @@ public static class BackupVerifier
         // A FIFO would block the reader forever; a device is no packing list either.
         if (File.Exists(listPath) && !FileKind.IsRegularFile(listPath))
             throw new BackupFormatException(BackupLayout.PackingListName, "is not a regular file");
-        var list = PackingListReader.ReadFile(listPath);
+        var source = PackingListSource.OpenFile(listPath);
+        try
+        {
+            var scan = PackingListReader.Check(source);
+            CheckTree(root, scan, source);
+            return CheckFiles(root, source, scan.Index, progress, cancellationToken);
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
 
-        CheckTree(root, list);
-
-        var total = list.Files.Sum(f => f.Size);
+    // Every file's size, SHA-256 and structure, in list order, streaming the entries from the list.
+    private static VerifiedBackup CheckFiles(string root, PackingListSource source, PackingListIndex list, IProgress<VerifyProgress>? progress, CancellationToken cancellationToken)
+    {
+        var total = list.TotalBytes;
         long done = 0;
         var index = 0;
         IReadOnlyList<RegKey>? service = null, profiles = null;
         string? sid = null;
         DirectoryObject? gateway = null;
-        var messages = list.Messages.ToDictionary(m => m.Path, StringComparer.Ordinal);
         var buffer = new byte[1024 * 1024];
-        foreach (var file in list.Files)
+        foreach (var (file, message) in list.ListedFiles(source))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            progress?.Report(new VerifyProgress(index, list.Files.Count, done, total, file.Path));
+            progress?.Report(new VerifyProgress(index, list.FileCount, done, total, file.Path));
             var full = Path.Combine(root, file.Path.Replace('/', Path.DirectorySeparatorChar));
             // A message file is hashed while the TNEF reader reads it (one pass); the others are small.
-            if (!messages.ContainsKey(file.Path) || file.Path is BackupLayout.ServiceRegName or BackupLayout.ProfileRegName or BackupLayout.DirectoryCsvName)
-                CheckDigest(full, file, buffer);
             switch (file.Path)
             {
                 case BackupLayout.ServiceRegName:
+                    CheckDigest(full, file, buffer);
                     service = ReadReg(full, file.Path);
                     RegistryScope.CheckService(file.Path, service);
                     break;
                 case BackupLayout.ProfileRegName:
+                    CheckDigest(full, file, buffer);
                     profiles = ReadReg(full, file.Path);
                     sid = RegistryScope.CheckProfiles(file.Path, profiles);
                     break;
                 case BackupLayout.DirectoryCsvName:
-                    gateway = GatewayObjectFile.Read(full, file.Path, list.Gateway);
+                    CheckDigest(full, file, buffer);
+                    gateway = GatewayObjectFile.Read(full, file.Path, list.Header.Gateway);
                     break;
                 default:
-                    CheckMessage(full, file, messages[file.Path]);
+                    CheckMessage(full, file, message!);
                     break;
             }
             done += file.Size;
             index++;
         }
-        progress?.Report(new VerifyProgress(index, list.Files.Count, done, total, null));
+        progress?.Report(new VerifyProgress(index, list.FileCount, done, total, null));
         return new VerifiedBackup
         {
             BackupDir = root,
             List = list,
+            Source = source,
             ServiceKeys = service,
             ProfileKeys = profiles,
             ProfileSid = sid,
@@ -84,20 +98,22 @@ public static class BackupVerifier
 
     // The folder must hold exactly Imcfls, the listed files and the folders of the saved queues: nothing else, no
     // symbolic link (not even one pointing inside), nothing that is not a regular file.
-    private static void CheckTree(string root, Imcfls list)
+    private static void CheckTree(string root, PackingListScan scan, PackingListSource source)
     {
-        var listed = new HashSet<string>(list.Files.Select(f => f.Path), StringComparer.Ordinal);
+        var list = scan.Index;
         var allowedFolders = new HashSet<string>(
-            list.Queues.Where(q => !q.Absent).Select(q => BackupLayout.QueueByItem(q.Item)!.BackupFolder), StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+            list.Header.Queues.Where(q => !q.Absent).Select(q => BackupLayout.QueueByItem(q.Item)!.BackupFolder), StringComparer.Ordinal);
+        var seenFolders = new HashSet<string>(StringComparer.Ordinal);
+        var seenFiles = 0; // every file on disk is listed, and names are unique: as many as listed means none is missing
         Walk(new DirectoryInfo(root), "");
 
         foreach (var folder in allowedFolders)
-            if (!seen.Contains(folder + "/"))
+            if (!seenFolders.Contains(folder))
                 throw new BackupFormatException(folder + "/", "the queue folder is missing (Imcfls lists the queue as saved)");
-        foreach (var file in list.Files)
-            if (!seen.Contains(file.Path))
-                throw new BackupFormatException(file.Path, $"the file is missing (listed in Imcfls line {file.Line})");
+        if (seenFiles != list.FileCount)
+            foreach (var file in PackingListCursor.Files(source))
+                if (!FileKind.IsRegularFile(Path.Combine(root, file.Path.Replace('/', Path.DirectorySeparatorChar))))
+                    throw Missing(file);
 
         void Walk(DirectoryInfo dir, string prefix)
         {
@@ -110,7 +126,7 @@ public static class BackupVerifier
                 {
                     if (prefix.Length > 0 || !allowedFolders.Contains(entry.Name))
                         throw new BackupFormatException(name + "/", "the folder is not part of the backup (not a saved queue in Imcfls)");
-                    seen.Add(name + "/");
+                    seenFolders.Add(name);
                     Walk(sub, name + "/");
                     continue;
                 }
@@ -118,11 +134,11 @@ public static class BackupVerifier
                 // What a kill during imcsave -delete's rewrite of Imcfls leaves (AtomicFile writes Imcfls.tmp, then renames):
                 // never trusted, never read; refusing the backup for it would strand the messages just deleted.
                 if (prefix.Length == 0 && entry.Name == BackupLayout.PackingListName + ".tmp" && IsRegularFile(entry)) continue;
-                if (!listed.Contains(name))
+                if (!scan.Paths.Contains(name))
                     throw new BackupFormatException(name, "the file is not listed in Imcfls (an extra file)");
                 if (!IsRegularFile(entry))
                     throw new BackupFormatException(name, "is not a regular file");
-                seen.Add(name);
+                seenFiles++;
             }
         }
     }
@@ -130,9 +146,20 @@ public static class BackupVerifier
     // Not the attributes: .NET reports a FIFO as an ordinary file, and opening one blocks until a writer comes.
     private static bool IsRegularFile(FileSystemInfo entry) => FileKind.IsRegularFile(entry.FullName);
 
+    private static BackupFormatException Missing(PackedFile file) =>
+        new(file.Path, $"the file is missing (listed in Imcfls line {file.Line})");
+
+    // Size first: a file that is missing now (deleted since the folder was checked) says so.
+    private static void CheckSize(string full, PackedFile file)
+    {
+        var info = new FileInfo(full);
+        if (!info.Exists) throw Missing(file);
+        CheckSize(info.Length, file);
+    }
+
     private static void CheckDigest(string full, PackedFile file, byte[] buffer)
     {
-        CheckSize(new FileInfo(full).Length, file);
+        CheckSize(full, file);
         // One buffer for every file (a 1 MiB FileStream buffer per file adds up over 100,000 files).
         CheckHash(FileDigest.Compute(full, buffer).Sha256, file);
     }
@@ -169,7 +196,7 @@ public static class BackupVerifier
     private static void CheckMessage(string full, PackedFile file, PackedMessage entry)
     {
         var name = file.Path;
-        CheckSize(new FileInfo(full).Length, file);
+        CheckSize(full, file);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Imc.Formats.Mapi.MapiMessage message;
         try

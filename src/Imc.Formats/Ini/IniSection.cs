@@ -13,6 +13,9 @@ public sealed class IniSection
         Name = name;
     }
 
+    /// <summary>A section read from a file, its header on <paramref name="line"/> (for readers built on <see cref="IniLineReader"/>).</summary>
+    public IniSection(string name, int line) : this(name) => Line = line;
+
     public string Name { get; }
 
     /// <summary>The 1-based line of the <c>[Section]</c> header when read from a file (the first, if it merged); 0 when built in memory.</summary>
@@ -38,7 +41,8 @@ public sealed class IniSection
     /// <summary>Adds an entry unless the key is already there; returns whether it was added.</summary>
     public bool TryAdd(string key, string value) => TryAdd(key, value, 0);
 
-    internal bool TryAdd(string key, string value, int line)
+    /// <summary>The same, remembering the 1-based line the entry was read from (see <see cref="LineOf"/>).</summary>
+    public bool TryAdd(string key, string value, int line)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);

@@ -25,7 +25,7 @@ internal static class VerifyCommand
             return ExitCodes.Ok;
         }
         // Any problem is a BackupFormatException: CommandRunner prints its one line and exits with 5.
-        var backup = BackupVerifier.Verify(p.Positionals[0]);
+        using var backup = BackupVerifier.Verify(p.Positionals[0]);
         if (p.Has("json"))
             stdout.WriteLine(Common.Json(new JsonObject
             {
