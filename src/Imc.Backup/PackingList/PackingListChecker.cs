@@ -1,13 +1,13 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Imc.Formats.Ini;
 using static Imc.Backup.PackingList.PackingListReader;
 
 namespace Imc.Backup.PackingList;
 
 /// <summary>
-/// Checks a packing list in one pass over its lines, holding fingerprints instead of entries (about 25 bytes a file
-/// while it runs, nothing a message afterwards). The problems are reported in the order the rules are documented,
+/// Checks a packing list in one pass over its lines without holding its entries: for a list in imcsave's order the
+/// memory does not grow with the number of entries (a list edited by hand falls back to fingerprints, 8 to 16 bytes
+/// an entry, see <see cref="DuplicateGuard"/>). The problems are reported in the order the rules are documented,
 /// the first of each kind in file order: a line the .ini rules refuse (at once, like the .ini reader), then an unknown
 /// section or control character, a missing section, the header, the queues, a [Files] entry, a [Messages] entry, and
 /// last the entries against each other. Problems of later kinds are kept until the end, so a later line cannot
@@ -21,23 +21,24 @@ internal sealed class PackingListChecker(PackingListSource source)
     private readonly Dictionary<string, int> _sectionLines = new(StringComparer.OrdinalIgnoreCase);
     private IniSection? _header, _queues;
     private (string Name, Kind Kind) _section;
-    private FingerprintSet? _keys; // the current section's keys, case-insensitive (duplicates)
-    private FingerprintSet? _files; // [Files]: case-insensitive fingerprint → exact fingerprint
-    private bool _filesClosed, _messagesBeforeFiles;
+    private DuplicateGuard? _keys; // the current section's keys
+
+    // [Files] and [Messages] name the same message files in the same order when these agree (see Link).
+    private ulong _fileSequence, _messageSequence;
+    private int _slashEntries;
 
     // The first problem of each kind that is reported after the .ini rules.
-    private BackupFormatException? _listing, _fileEntry, _messageEntry, _fileKind, _messageLink;
+    private BackupFormatException? _listing, _fileEntry, _messageEntry, _fileKind, _messageFolder;
     private readonly (int Line, string Path)?[] _firstOfItem = new (int, string)?[BackupLayout.ItemOrder.Count];
 
     // What the entries add up to.
-    private readonly IncrementalHash _filesDigest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly IncrementalHash _messagesDigest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly EntryDigest _filesDigest = new(), _messagesDigest = new();
     private readonly PackingListIndex.QueueEntries[] _queueEntries = [.. BackupLayout.Queues.Select(q => new PackingListIndex.QueueEntries(q))];
     private bool _hasServiceReg, _hasProfileReg, _hasDirectoryCsv;
     private int _fileCount, _slashFiles, _messageCount;
     private long _total;
 
-    public PackingListScan Run()
+    public PackingListIndex Run()
     {
         using (var stream = source.OpenStream())
         using (var lines = new IniLineReader(stream, Name, Options))
@@ -71,26 +72,25 @@ internal sealed class PackingListChecker(PackingListSource source)
         _sectionLines.Add(name, line);
         var kind = Array.FindIndex(Sections, s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase)) is var i and >= 0 ? (Kind)i : Kind.Unknown;
         _section = (name, kind);
+        _keys = kind is Kind.Header or Kind.Queues ? null : new DuplicateGuard(() => KeysBefore(name));
         switch (kind)
         {
             case Kind.Header: _header = new IniSection(name, line); break;
             case Kind.Queues: _queues = new IniSection(name, line); break;
-            case Kind.Files: _keys = _files = new FingerprintSet(withValues: true); break;
-            case Kind.Messages:
-                _keys = new FingerprintSet(withValues: false);
-                _messagesBeforeFiles = !_filesClosed;
-                break;
+            case Kind.Files or Kind.Messages: break;
             default:
-                _keys = new FingerprintSet(withValues: false);
                 _listing ??= Error(line, $"unknown section [{Show(name)}] (expected [Imcsave], [Queues], [Files] or [Messages])");
                 break;
         }
     }
 
-    private void EndSection()
+    private void EndSection() => _keys = null;
+
+    // The keys the current section had before the key being added (no section repeats before it).
+    private IEnumerable<string> KeysBefore(string section)
     {
-        if (_section.Kind == Kind.Files) _filesClosed = true;
-        _keys = null;
+        using var cursor = new PackingListCursor(source, section);
+        while (cursor.Next() && cursor.Line < _currentLine) yield return cursor.Key;
     }
 
     private void Entry(string key, string value, int line)
@@ -102,13 +102,13 @@ internal sealed class PackingListChecker(PackingListSource source)
             if (!section.TryAdd(key, value, line)) throw Duplicate(key, line, section.LineOf(key));
             return;
         }
-        var exact = _section.Kind == Kind.Files ? FingerprintSet.Of(key, StringComparison.Ordinal) : 0;
-        if (!_keys!.Add(FingerprintSet.Of(key, StringComparison.OrdinalIgnoreCase), exact)
-            && FirstLineOf(_section.Name, key, line) is { } first)
-            throw Duplicate(key, line, first);
+        _currentLine = line;
+        if (!_keys!.IsNew(key) && FirstLineOf(_section.Name, key, line) is { } first) throw Duplicate(key, line, first);
         if (_section.Kind == Kind.Files) FileEntry(key, value, line);
         else if (_section.Kind == Kind.Messages) MessageEntry(key, value, line);
     }
+
+    private int _currentLine;
 
     private BackupFormatException Duplicate(string key, int line, int first) =>
         Error(line, $"key \"{key}\" appears twice in [{_section.Name}] (first on line {first})");
@@ -137,7 +137,8 @@ internal sealed class PackingListChecker(PackingListSource source)
             return;
         }
         _fileCount++;
-        PackingListCursor.Append(_filesDigest, line, key, value);
+        _filesDigest.Add(line, key, value);
+        if (file.Path.Contains('/', StringComparison.Ordinal)) _fileSequence = Sequence(_fileSequence, file.Path, ref _slashEntries);
         if (_fileKind is null) _fileKind = ClassifyFile(file);
     }
 
@@ -193,11 +194,31 @@ internal sealed class PackingListChecker(PackingListSource source)
             _messageEntry = e;
             return;
         }
-        _messageCount++;
-        PackingListCursor.Append(_messagesDigest, line, key, value);
+        _messageSequence = Sequence(_messageSequence, message.Path, ref _messageCount);
+        _messagesDigest.Add(line, key, value);
         QueueOf(message.Path)?.AddMessage(line, key, value);
-        if (!_messagesBeforeFiles) _messageLink ??= Link(message);
+        _messageFolder ??= FolderProblem(message);
     }
+
+    // An order-sensitive fingerprint of the names: equal for [Files]' message files and [Messages] when both list the
+    // same names in the same order (as imcsave writes them). Verification then reads them side by side, exactly.
+    private static ulong Sequence(ulong sequence, string path, ref int count)
+    {
+        count++;
+        return sequence * 0x9E3779B97F4A7C15UL + FingerprintSet.Of(path, StringComparison.Ordinal);
+    }
+
+    private static BackupFormatException? FolderProblem(PackedMessage m)
+    {
+        var slash = m.Path.IndexOf('/', StringComparison.Ordinal);
+        var queue = slash < 0 ? null : BackupLayout.QueueByBackupFolder(m.Path[..slash]);
+        if (queue is null) return NotAFile(m);
+        if (!string.Equals(m.Folder, queue.StoreFolder, StringComparison.Ordinal))
+            return Error(m.Line, $"'{m.Path}' is in {queue.BackupFolder}/, so its folder must be {queue.StoreFolder}, not '{Show(m.Folder)}'");
+        return null;
+    }
+
+    private static BackupFormatException NotAFile(PackedMessage m) => Error(m.Line, $"[Messages] lists '{m.Path}', which is not a message file in [Files]");
 
     private PackingListIndex.QueueEntries? QueueOf(string path)
     {
@@ -206,20 +227,26 @@ internal sealed class PackingListChecker(PackingListSource source)
         return queue is null ? null : _queueEntries.First(q => q.Queue == queue);
     }
 
-    // A message must name a message file of [Files] exactly, and its folder must be that queue's store folder.
-    private BackupFormatException? Link(PackedMessage m)
+    // Each message must name a message file of [Files] exactly, and its folder must be that queue's store folder: the
+    // first message that does not. For a list in imcsave's order the names were compared as sequences (a folder
+    // problem is then the only one); otherwise [Files] is held as fingerprints and [Messages] read again.
+    private BackupFormatException? Link()
     {
-        var slash = m.Path.IndexOf('/', StringComparison.Ordinal);
-        var queue = slash < 0 ? null : BackupLayout.QueueByBackupFolder(m.Path[..slash]);
-        if (queue is null || !_files!.TryGetValue(FingerprintSet.Of(m.Path, StringComparison.OrdinalIgnoreCase), out var exact)
-            || exact != FingerprintSet.Of(m.Path, StringComparison.Ordinal))
-            return Error(m.Line, $"[Messages] lists '{m.Path}', which is not a message file in [Files]");
-        if (!string.Equals(m.Folder, queue.StoreFolder, StringComparison.Ordinal))
-            return Error(m.Line, $"'{m.Path}' is in {queue.BackupFolder}/, so its folder must be {queue.StoreFolder}, not '{Show(m.Folder)}'");
+        if (_messageSequence == _fileSequence && _messageCount == _slashEntries) return _messageFolder;
+        var files = new FingerprintSet(withValues: true);
+        foreach (var f in PackingListCursor.Files(source))
+            files.Add(FingerprintSet.Of(f.Path, StringComparison.OrdinalIgnoreCase), FingerprintSet.Of(f.Path, StringComparison.Ordinal));
+        foreach (var m in PackingListCursor.Messages(source))
+        {
+            if (!m.Path.Contains('/', StringComparison.Ordinal) || !files.TryGetValue(FingerprintSet.Of(m.Path, StringComparison.OrdinalIgnoreCase), out var exact)
+                || exact != FingerprintSet.Of(m.Path, StringComparison.Ordinal))
+                return NotAFile(m);
+            if (FolderProblem(m) is { } problem) return problem;
+        }
         return null;
     }
 
-    private PackingListScan Finish()
+    private PackingListIndex Finish()
     {
         if (_listing is not null) throw _listing;
         foreach (var s in Sections)
@@ -230,10 +257,7 @@ internal sealed class PackingListChecker(PackingListSource source)
         if (_fileEntry is not null) throw _fileEntry;
         if (_messageEntry is not null) throw _messageEntry;
         CheckFiles(list);
-        if (_messagesBeforeFiles)
-            foreach (var m in PackingListCursor.Messages(source))
-                if ((_messageLink = Link(m)) is not null) break;
-        if (_messageLink is not null) throw _messageLink;
+        if (Link() is { } link) throw link;
         // Every message names a different message file; with as many messages as message files, each file has one.
         if (_messageCount != _slashFiles) throw FileWithoutMessage();
         foreach (var q in list.Queues)
@@ -243,9 +267,7 @@ internal sealed class PackingListChecker(PackingListSource source)
             if ((q.Count ?? 0) != count)
                 throw Error(q.Line, $"{q.Item}={(q.Count?.ToString(CultureInfo.InvariantCulture) ?? "absent")} but [Files] lists {count} file(s) in {layout.BackupFolder}/");
         }
-        var index = new PackingListIndex(list, _fileCount, _total, _messageCount, _queueEntries,
-            _filesDigest.GetHashAndReset(), _messagesDigest.GetHashAndReset());
-        return new PackingListScan(index, new ListedPaths(_files!));
+        return new PackingListIndex(list, _fileCount, _total, _messageCount, _queueEntries, _filesDigest.Finish(), _messagesDigest.Finish());
     }
 
     // The files against Items: the first file in list order that is not a backup's, or whose item is not saved.
@@ -280,16 +302,4 @@ internal sealed class PackingListChecker(PackingListSource source)
         var stray = PackingListCursor.Messages(source).First(m => !files.Contains(m.Path));
         return Error(stray.Line, $"[Messages] lists '{stray.Path}', which is not a message file in [Files]");
     }
-}
-
-/// <summary>What checking a packing list yields: its index, and its file names for checking the folder.</summary>
-internal sealed record PackingListScan(PackingListIndex Index, ListedPaths Paths);
-
-/// <summary>The names [Files] lists, as fingerprints: whether a name on disk is listed, exactly (case matters).</summary>
-internal sealed class ListedPaths(FingerprintSet files)
-{
-    public int Count => files.Count;
-
-    public bool Contains(string path) =>
-        files.TryGetValue(FingerprintSet.Of(path, StringComparison.OrdinalIgnoreCase), out var exact) && exact == FingerprintSet.Of(path, StringComparison.Ordinal);
 }

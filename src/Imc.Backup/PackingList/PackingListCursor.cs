@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Imc.Formats.Ini;
 
 namespace Imc.Backup.PackingList;
@@ -50,18 +47,7 @@ internal sealed class PackingListCursor : IDisposable
     public PackedMessage Message() => PackingListReader.ParseMessage(Key, Value, Line);
 
     /// <summary>Adds the current entry to <paramref name="digest"/>: its line, key and value as read.</summary>
-    public void AppendTo(IncrementalHash digest) => Append(digest, Line, Key, Value);
-
-    public static void Append(IncrementalHash digest, int line, string key, string value)
-    {
-        Span<byte> numbers = stackalloc byte[12];
-        BinaryPrimitives.WriteInt32LittleEndian(numbers, line);
-        BinaryPrimitives.WriteInt32LittleEndian(numbers[4..], key.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(numbers[8..], value.Length);
-        digest.AppendData(numbers);
-        digest.AppendData(MemoryMarshal.AsBytes(key.AsSpan()));
-        digest.AppendData(MemoryMarshal.AsBytes(value.AsSpan()));
-    }
+    public void AddTo(EntryDigest digest) => digest.Add(Line, Key, Value);
 
     /// <summary>Every [Files] entry, parsed.</summary>
     public static IEnumerable<PackedFile> Files(PackingListSource source)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Imc.Backup.PackingList;
 
 /// <summary>
@@ -50,19 +48,19 @@ public sealed class PackingListIndex
     {
         using var files = new PackingListCursor(source, "Files");
         using var messages = new PackingListCursor(source, "Messages");
-        using var filesDigest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var messagesDigest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var filesDigest = new EntryDigest();
+        using var messagesDigest = new EntryDigest();
         Dictionary<string, PackedMessage>? byPath = null;
         while (files.Next())
         {
-            files.AppendTo(filesDigest);
+            files.AddTo(filesDigest);
             var file = files.File();
             PackedMessage? message = null;
             if (file.Path.Contains('/', StringComparison.Ordinal))
             {
                 if (byPath is null && messages.Next())
                 {
-                    messages.AppendTo(messagesDigest);
+                    messages.AddTo(messagesDigest);
                     message = messages.Message();
                 }
                 if (message is null || message.Path != file.Path)
@@ -76,22 +74,22 @@ public sealed class PackingListIndex
         }
         while (byPath is null && messages.Next())
         {
-            messages.AppendTo(messagesDigest);
+            messages.AddTo(messagesDigest);
             var stray = messages.Message();
             throw PackingListReader.Error(stray.Line, $"[Messages] lists '{stray.Path}', which is not a message file in [Files]");
         }
-        if (!filesDigest.GetHashAndReset().AsSpan().SequenceEqual(_filesDigest) || !messagesDigest.GetHashAndReset().AsSpan().SequenceEqual(_messagesDigest))
+        if (!filesDigest.Finish().AsSpan().SequenceEqual(_filesDigest) || !messagesDigest.Finish().AsSpan().SequenceEqual(_messagesDigest))
             throw Changed("while the backup was verified");
     }
 
-    private static Dictionary<string, PackedMessage> MessagesByPath(PackingListSource source, IncrementalHash digest)
+    private static Dictionary<string, PackedMessage> MessagesByPath(PackingListSource source, EntryDigest digest)
     {
-        digest.GetHashAndReset(); // start over: every entry is read again
+        digest.Finish(); // start over: every entry is read again
         var byPath = new Dictionary<string, PackedMessage>(StringComparer.Ordinal);
         using var cursor = new PackingListCursor(source, "Messages");
         while (cursor.Next())
         {
-            cursor.AppendTo(digest);
+            cursor.AddTo(digest);
             var m = cursor.Message();
             byPath[m.Path] = m;
         }
@@ -108,7 +106,7 @@ public sealed class PackingListIndex
         if (entries.MessageCount == 0) yield break;
         var prefix = queue.BackupFolder + "/";
         using var cursor = new PackingListCursor(source, "Messages");
-        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var digest = new EntryDigest();
         var chunk = new List<PackedMessage>(ChunkSize);
         var chunks = 0;
         var more = true;
@@ -118,21 +116,14 @@ public sealed class PackingListIndex
             while (chunk.Count < ChunkSize && (more = cursor.Next()))
             {
                 if (!cursor.Key.StartsWith(prefix, StringComparison.Ordinal)) continue;
-                cursor.AppendTo(digest);
+                cursor.AddTo(digest);
                 chunk.Add(cursor.Message());
             }
             if (chunk.Count == 0) break;
-            if (chunks >= entries.Chunks.Count || Fingerprint(digest) != entries.Chunks[chunks++]) throw Changed("after it was verified");
+            if (chunks >= entries.Chunks.Count || digest.FinishFingerprint() != entries.Chunks[chunks++]) throw Changed("after it was verified");
             foreach (var m in chunk) yield return m;
         }
         if (chunks != entries.Chunks.Count) throw Changed("after it was verified");
-    }
-
-    private static ulong Fingerprint(IncrementalHash digest)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        digest.GetHashAndReset(hash);
-        return BitConverter.ToUInt64(hash);
     }
 
     private static BackupFormatException Changed(string when) =>
@@ -141,7 +132,7 @@ public sealed class PackingListIndex
     /// <summary>One queue's files and messages as the check counted them.</summary>
     internal sealed class QueueEntries(QueueLayout queue)
     {
-        private IncrementalHash? _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private EntryDigest? _digest = new();
         private int _inChunk;
 
         public QueueLayout Queue { get; } = queue;
@@ -159,7 +150,7 @@ public sealed class PackingListIndex
         public void AddMessage(int line, string key, string value)
         {
             MessageCount++;
-            PackingListCursor.Append(_digest!, line, key, value);
+            _digest!.Add(line, key, value);
             if (++_inChunk == ChunkSize) EndChunk();
         }
 
@@ -172,7 +163,7 @@ public sealed class PackingListIndex
 
         private void EndChunk()
         {
-            Chunks.Add(Fingerprint(_digest!));
+            Chunks.Add(_digest!.FinishFingerprint());
             _inChunk = 0;
         }
     }

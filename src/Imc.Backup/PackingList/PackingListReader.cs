@@ -41,7 +41,7 @@ public static class PackingListReader
     /// </summary>
     private static Imcfls Read(PackingListSource source)
     {
-        var list = Check(source).Index.Header;
+        var list = Check(source).Header;
         list.Files.AddRange(PackingListCursor.Files(source));
         list.Messages.AddRange(PackingListCursor.Messages(source));
         return list;
@@ -52,7 +52,7 @@ public static class PackingListReader
     /// are documented (syntax, then sections, header, queues, entries, then the entries against each other), is a
     /// <see cref="BackupFormatException"/>.
     /// </summary>
-    internal static PackingListScan Check(PackingListSource source) => new PackingListChecker(source).Run();
+    internal static PackingListIndex Check(PackingListSource source) => new PackingListChecker(source).Run();
 
     internal static void ReadHeader(Imcfls list, IniSection h)
     {

@@ -33,9 +33,9 @@ public static class BackupVerifier
         var source = PackingListSource.OpenFile(listPath);
         try
         {
-            var scan = PackingListReader.Check(source);
-            CheckTree(root, scan, source);
-            return CheckFiles(root, source, scan.Index, progress, cancellationToken);
+            var list = PackingListReader.Check(source);
+            BackupTree.Check(root, list, source);
+            return CheckFiles(root, source, list, progress, cancellationToken);
         }
         catch
         {
@@ -96,58 +96,7 @@ public static class BackupVerifier
         };
     }
 
-    // The folder must hold exactly Imcfls, the listed files and the folders of the saved queues: nothing else, no
-    // symbolic link (not even one pointing inside), nothing that is not a regular file.
-    private static void CheckTree(string root, PackingListScan scan, PackingListSource source)
-    {
-        var list = scan.Index;
-        var allowedFolders = new HashSet<string>(
-            list.Header.Queues.Where(q => !q.Absent).Select(q => BackupLayout.QueueByItem(q.Item)!.BackupFolder), StringComparer.Ordinal);
-        var seenFolders = new HashSet<string>(StringComparer.Ordinal);
-        var seenFiles = 0; // every file on disk is listed, and names are unique: as many as listed means none is missing
-        Walk(new DirectoryInfo(root), "");
-
-        foreach (var folder in allowedFolders)
-            if (!seenFolders.Contains(folder))
-                throw new BackupFormatException(folder + "/", "the queue folder is missing (Imcfls lists the queue as saved)");
-        if (seenFiles != list.FileCount)
-            foreach (var file in PackingListCursor.Files(source))
-                if (!FileKind.IsRegularFile(Path.Combine(root, file.Path.Replace('/', Path.DirectorySeparatorChar))))
-                    throw Missing(file);
-
-        void Walk(DirectoryInfo dir, string prefix)
-        {
-            foreach (var entry in dir.EnumerateFileSystemInfos())
-            {
-                var name = prefix + entry.Name;
-                if (entry.LinkTarget is not null)
-                    throw new BackupFormatException(name, $"is a symbolic link (to {entry.LinkTarget}); a backup holds only regular files");
-                if (entry is DirectoryInfo sub)
-                {
-                    if (prefix.Length > 0 || !allowedFolders.Contains(entry.Name))
-                        throw new BackupFormatException(name + "/", "the folder is not part of the backup (not a saved queue in Imcfls)");
-                    seenFolders.Add(name);
-                    Walk(sub, name + "/");
-                    continue;
-                }
-                if (prefix.Length == 0 && entry.Name == BackupLayout.PackingListName) continue;
-                // What a kill during imcsave -delete's rewrite of Imcfls leaves (AtomicFile writes Imcfls.tmp, then renames):
-                // never trusted, never read; refusing the backup for it would strand the messages just deleted.
-                if (prefix.Length == 0 && entry.Name == BackupLayout.PackingListName + ".tmp" && IsRegularFile(entry)) continue;
-                if (!scan.Paths.Contains(name))
-                    throw new BackupFormatException(name, "the file is not listed in Imcfls (an extra file)");
-                if (!IsRegularFile(entry))
-                    throw new BackupFormatException(name, "is not a regular file");
-                seenFiles++;
-            }
-        }
-    }
-
-    // Not the attributes: .NET reports a FIFO as an ordinary file, and opening one blocks until a writer comes.
-    private static bool IsRegularFile(FileSystemInfo entry) => FileKind.IsRegularFile(entry.FullName);
-
-    private static BackupFormatException Missing(PackedFile file) =>
-        new(file.Path, $"the file is missing (listed in Imcfls line {file.Line})");
+    private static BackupFormatException Missing(PackedFile file) => BackupTree.Missing(file.Path, file.Line);
 
     // Size first: a file that is missing now (deleted since the folder was checked) says so.
     private static void CheckSize(string full, PackedFile file)
