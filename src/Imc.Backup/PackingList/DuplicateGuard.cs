@@ -14,6 +14,9 @@ internal sealed class DuplicateGuard(Func<IEnumerable<string>> earlierKeys)
     private string? _folder, _last;
     private FingerprintSet? _seen;
 
+    /// <summary>Whether the keys left imcsave's order, so that fingerprints of all of them are held.</summary>
+    public bool HoldsFingerprints => _seen is not null;
+
     /// <summary>True when <paramref name="key"/> is certainly new; false when it may repeat an earlier key (the caller looks).</summary>
     public bool IsNew(string key)
     {

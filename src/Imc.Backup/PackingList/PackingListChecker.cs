@@ -22,6 +22,7 @@ internal sealed class PackingListChecker(PackingListSource source)
     private IniSection? _header, _queues;
     private (string Name, Kind Kind) _section;
     private DuplicateGuard? _keys; // the current section's keys
+    private bool _heldNames; // the list was not in imcsave's order: names were held as fingerprints
 
     // [Files] and [Messages] name the same message files in the same order when these agree (see Link).
     private ulong _fileSequence, _messageSequence;
@@ -84,7 +85,11 @@ internal sealed class PackingListChecker(PackingListSource source)
         }
     }
 
-    private void EndSection() => _keys = null;
+    private void EndSection()
+    {
+        _heldNames |= _keys?.HoldsFingerprints == true;
+        _keys = null;
+    }
 
     // The keys the current section had before the key being added (no section repeats before it).
     private IEnumerable<string> KeysBefore(string section)
@@ -233,6 +238,7 @@ internal sealed class PackingListChecker(PackingListSource source)
     private BackupFormatException? Link()
     {
         if (_messageSequence == _fileSequence && _messageCount == _slashEntries) return _messageFolder;
+        _heldNames = true;
         var files = new FingerprintSet(withValues: true);
         foreach (var f in PackingListCursor.Files(source))
             files.Add(FingerprintSet.Of(f.Path, StringComparison.OrdinalIgnoreCase), FingerprintSet.Of(f.Path, StringComparison.Ordinal));
@@ -267,7 +273,10 @@ internal sealed class PackingListChecker(PackingListSource source)
             if ((q.Count ?? 0) != count)
                 throw Error(q.Line, $"{q.Item}={(q.Count?.ToString(CultureInfo.InvariantCulture) ?? "absent")} but [Files] lists {count} file(s) in {layout.BackupFolder}/");
         }
-        return new PackingListIndex(list, _fileCount, _total, _messageCount, _queueEntries, _filesDigest.Finish(), _messagesDigest.Finish());
+        return new PackingListIndex(list, _fileCount, _total, _messageCount, _queueEntries, _filesDigest.Finish(), _messagesDigest.Finish())
+        {
+            HeldNames = _heldNames,
+        };
     }
 
     // The files against Items: the first file in list order that is not a backup's, or whose item is not saved.

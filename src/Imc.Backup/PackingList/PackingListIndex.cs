@@ -28,6 +28,9 @@ public sealed class PackingListIndex
     /// <summary>[Imcsave] and [Queues]; its <see cref="Imcfls.Files"/> and <see cref="Imcfls.Messages"/> are empty (the entries stay in the file).</summary>
     public Imcfls Header { get; }
 
+    /// <summary>Whether checking had to hold the names (as fingerprints): the list was not in imcsave's order.</summary>
+    internal bool HeldNames { get; init; }
+
     public int FileCount { get; }
     public long TotalBytes { get; }
     public int MessageCount { get; }

@@ -3,6 +3,7 @@ using System.Text;
 using Imc.Backup.CommandLine;
 using Imc.Backup.PackingList;
 using Imc.Backup.Save;
+using Imc.Backup.Tests.PackingList;
 using Imc.Backup.Tests.Save;
 using Imc.Backup.Verify;
 using Imc.Testing;
@@ -93,6 +94,66 @@ public sealed class BackupFuzzTests(SmallBackupFixture fixture) : IClassFixture<
         FuzzBudget.Report("PackingListReader", runs, clock, seed);
         Assert.True(runs > 200, $"only {runs} runs");
         Assert.True(refused > runs / 3, $"only {refused} of {runs} refused");
+    }
+
+    [Fact]
+    public void PackingListReader_accepts_and_refuses_exactly_like_the_reference_reader()
+    {
+        // The streaming check keeps no entries and reports later kinds of problems at the end; the reference held the
+        // whole list. Same list or same one-line message, whatever the input (reordered lists take the fallbacks).
+        var seedBytes = fixture.Files["Imcfls"];
+        var seed = FuzzBudget.Seed(20261129);
+        var random = new Random(seed);
+        var clock = Stopwatch.StartNew();
+        var budget = FuzzBudget.Duration(3);
+        long runs = 0, refused = 0;
+        while (clock.Elapsed < budget)
+        {
+            var input = random.Next(3) switch
+            {
+                0 => MutateBytes(seedBytes, random),
+                1 => MutateLines(Reorder(seedBytes, random), random),
+                _ => MutateLines(seedBytes, random),
+            };
+            runs++;
+            var expected = Outcome(() => ReferencePackingListReader.Read(new MemoryStream(input)));
+            var actual = Outcome(() => PackingListReader.Read(new MemoryStream(input)));
+            if (expected != actual)
+                Assert.Fail($"run {runs}: the reference says\n{expected}\nthe reader says\n{actual}\ninput saved to {FuzzBudget.SaveCrash("imcfls-reference", input)}");
+            if (expected.StartsWith("refused", StringComparison.Ordinal)) refused++;
+        }
+        FuzzBudget.Report("PackingListReader vs reference", runs, clock, seed);
+        Assert.True(runs > 200, $"only {runs} runs");
+        Assert.True(refused > runs / 4 && refused < runs, $"{refused} of {runs} refused");
+
+        static string Outcome(Func<Imcfls> read)
+        {
+            try
+            {
+                using var ms = new MemoryStream();
+                PackingListWriter.Write(read(), ms);
+                return "read: " + Encoding.UTF8.GetString(ms.ToArray());
+            }
+            catch (BackupFormatException e)
+            {
+                return "refused: " + e.Message;
+            }
+        }
+    }
+
+    // Hand edits the order-based checks must survive: a section's entries shuffled, or the sections in another order.
+    private static byte[] Reorder(byte[] seed, Random random)
+    {
+        var sections = Encoding.UTF8.GetString(seed).Split("\r\n\r\n").Select(s => s.Split("\r\n").ToList()).ToList();
+        if (random.Next(2) == 0)
+        {
+            var s = sections[random.Next(sections.Count)];
+            var entries = s.Skip(1).OrderBy(_ => random.Next()).ToList();
+            s.RemoveRange(1, s.Count - 1);
+            s.AddRange(entries);
+        }
+        else sections = [.. sections.OrderBy(_ => random.Next())];
+        return Encoding.UTF8.GetBytes(string.Join("\r\n\r\n", sections.Select(s => string.Join("\r\n", s))));
     }
 
     [Fact]
