@@ -22,6 +22,7 @@ internal sealed class PackingListChecker(PackingListSource source)
     private IniSection? _header, _queues;
     private (string Name, Kind Kind) _section;
     private DuplicateGuard? _keys; // the current section's keys
+    private int _currentLine; // of the entry being added
     private bool _heldNames; // the list was not in imcsave's order: names were held as fingerprints
 
     // [Files] and [Messages] name the same message files in the same order when these agree (see Link).
@@ -113,8 +114,6 @@ internal sealed class PackingListChecker(PackingListSource source)
         else if (_section.Kind == Kind.Messages) MessageEntry(key, value, line);
     }
 
-    private int _currentLine;
-
     private BackupFormatException Duplicate(string key, int line, int first) =>
         Error(line, $"key \"{key}\" appears twice in [{_section.Name}] (first on line {first})");
 
@@ -177,12 +176,15 @@ internal sealed class PackingListChecker(PackingListSource source)
                    || fileName.Length == BackupLayout.MessageExtension.Length
                 ? ""
                 : queue.Item;
-            if (queue is not null && item.Length > 0) _queueEntries[BackupLayout.Queues.ToList().IndexOf(queue)].AddFile(f.Size);
-            if (item.Length > 0) _slashFiles++;
+            if (item.Length > 0)
+            {
+                _queueEntries.First(e => e.Queue == queue).AddFile(f.Size);
+                _slashFiles++;
+            }
         }
         if (item.Length == 0) return Error(f.Line, $"'{Show(f.Path)}' is not a file a backup holds");
-        var index = BackupLayout.ItemOrder.ToList().IndexOf(item);
-        _firstOfItem[index] ??= (f.Line, f.Path);
+        for (var i = 0; i < _firstOfItem.Length; i++)
+            if (BackupLayout.ItemOrder[i] == item) _firstOfItem[i] ??= (f.Line, f.Path);
         return null;
     }
 
@@ -307,7 +309,7 @@ internal sealed class PackingListChecker(PackingListSource source)
             if (f.Path.Contains('/', StringComparison.Ordinal) && !messages.Contains(f.Path))
                 return Error(f.Line, $"'{f.Path}' has no entry in [Messages]");
         }
-        // Only two names sharing a fingerprint lead here: say exactly which message names no file.
+        // Otherwise a message names no file, which only two names sharing a fingerprint let through: say which.
         var stray = PackingListCursor.Messages(source).First(m => !files.Contains(m.Path));
         return Error(stray.Line, $"[Messages] lists '{stray.Path}', which is not a message file in [Files]");
     }

@@ -4,12 +4,13 @@ using Imc.Formats.Ini;
 namespace Imc.Backup.PackingList;
 
 /// <summary>
-/// Reads our own packing list strictly (docs/backup-format.md) on the shared .ini reader in its strict mode: a
-/// duplicate section or key (in any case), an unknown section or key, a line that is not <c>Key=Value</c>, bytes that
-/// are not UTF-8, a missing required key, a bad number, time, hex string or file name, entries that contradict each
-/// other — each is a <see cref="BackupFormatException"/> naming <c>Imcfls</c> and the line. What the .ini rules
-/// allow is tolerated (LF or CRLF, a UTF-8 BOM, <c>;</c> comment lines, blanks around names and values). A list that
-/// reads is self-consistent.
+/// Reads our own packing list strictly (docs/backup-format.md) with the shared .ini line rules in their strict mode
+/// (<see cref="IniLineReader"/>): a duplicate section or key (in any case), an unknown section or key, a line that is
+/// not <c>Key=Value</c>, bytes that are not UTF-8, a missing required key, a bad number, time, hex string or file
+/// name, entries that contradict each other — each is a <see cref="BackupFormatException"/> naming <c>Imcfls</c> and
+/// the line. What the .ini rules allow is tolerated (LF or CRLF, a UTF-8 BOM, <c>;</c> comment lines, blanks around
+/// names and values). A list that reads is self-consistent. The check (<see cref="PackingListChecker"/>) streams: a
+/// list of 100,000 entries is checked, verified against its files and restored without holding the entries.
 /// </summary>
 public static class PackingListReader
 {
