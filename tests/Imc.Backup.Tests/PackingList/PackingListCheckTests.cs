@@ -5,8 +5,9 @@ namespace Imc.Backup.Tests.PackingList;
 
 /// <summary>
 /// The check that keeps no entries: flat memory for a list in imcsave's order, the fallbacks for a list that is not,
-/// and the same refusals either way.
+/// and the same refusals either way. Alone: measuring the heap while other tests allocate would measure them.
 /// </summary>
+[Collection(nameof(PackingListCheckTests))]
 public sealed class PackingListCheckTests
 {
     private const string Sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -92,3 +93,6 @@ public sealed class PackingListCheckTests
         Assert.Equal(["Mtsout/00000002.tnef", "Mtsout/00000001.tnef"], index.MessagesOf(BackupLayout.Queues[1], source).Select(m => m.Path));
     }
 }
+
+[CollectionDefinition(nameof(PackingListCheckTests), DisableParallelization = true)]
+public sealed class PackingListCheckCollection;
