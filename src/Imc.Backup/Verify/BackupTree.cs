@@ -5,33 +5,43 @@ namespace Imc.Backup.Verify;
 /// <summary>
 /// The folder against the packing list: it must hold exactly Imcfls, the listed files and the folders of the saved
 /// queues — nothing else, no symbolic link (not even one pointing inside), nothing that is not a regular file.
-/// Checked without holding the names: the folder is walked and its files counted, then each listed file is looked up;
-/// as many files as listed, all there, means no extra one. Only a folder that fails is walked again holding the names,
-/// to name the first problem as the folder is read: an extra file, then a missing queue folder, then a missing file.
+/// Checked without holding the names: the folder is walked and its regular files counted. As many as listed, and every
+/// listed file there (the caller opens each one next), means no extra one either. A folder that fails, or a listed file
+/// the caller then finds missing or wrong, is walked again holding the names (<see cref="CheckExactly"/>), to name the
+/// first problem as before: an extra file in the order the folder is read, a missing queue folder, a missing file.
 /// </summary>
 internal static class BackupTree
 {
+    /// <summary>
+    /// Throws the folder's first problem, except that a listed file may still be missing (with an extra file in its
+    /// place): the caller checks every listed file and, before reporting any problem with one, calls <see cref="CheckExactly"/>.
+    /// </summary>
     public static void Check(string root, PackingListIndex list, PackingListSource source)
     {
-        var folders = list.Header.Queues.Where(q => !q.Absent).Select(q => BackupLayout.QueueByItem(q.Item)!.BackupFolder).ToHashSet(StringComparer.Ordinal);
+        var folders = Folders(list);
         var walk = new Walk(root, folders, listed: null);
-        if (walk.Problem is null && walk.Files == list.FileCount && folders.All(walk.Folders.Contains)
-            && PackingListCursor.Files(source).All(f => FileKind.IsRegularFile(FullPath(root, f.Path))))
-            return;
+        if (walk.Problem is null && walk.Files == list.FileCount && folders.All(walk.Folders.Contains)) return;
+        CheckExactly(root, list, source);
+    }
 
+    /// <summary>Throws the folder's first problem, holding the listed names (a folder that is not as listed comes here).</summary>
+    public static void CheckExactly(string root, PackingListIndex list, PackingListSource source)
+    {
+        var folders = Folders(list);
         var listed = PackingListCursor.Files(source).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-        walk = new Walk(root, folders, listed);
+        var walk = new Walk(root, folders, listed);
         if (walk.Problem is not null) throw walk.Problem;
         foreach (var folder in folders)
             if (!walk.Folders.Contains(folder))
                 throw new BackupFormatException(folder + "/", "the queue folder is missing (Imcfls lists the queue as saved)");
         foreach (var file in PackingListCursor.Files(source))
-            if (!FileKind.IsRegularFile(FullPath(root, file.Path))) throw Missing(file.Path, file.Line);
+            if (!FileKind.IsRegularFile(Path.Combine(root, file.Path.Replace('/', Path.DirectorySeparatorChar)))) throw Missing(file.Path, file.Line);
     }
 
-    public static BackupFormatException Missing(string path, int line) => new(path, $"the file is missing (listed in Imcfls line {line})");
+    private static HashSet<string> Folders(PackingListIndex list) =>
+        list.Header.Queues.Where(q => !q.Absent).Select(q => BackupLayout.QueueByItem(q.Item)!.BackupFolder).ToHashSet(StringComparer.Ordinal);
 
-    private static string FullPath(string root, string path) => Path.Combine(root, path.Replace('/', Path.DirectorySeparatorChar));
+    public static BackupFormatException Missing(string path, int line) => new(path, $"the file is missing (listed in Imcfls line {line})");
 
     /// <summary>One walk of the folder: the first problem (an unlisted file only when <c>listed</c> is given), the files and queue folders seen.</summary>
     private sealed class Walk

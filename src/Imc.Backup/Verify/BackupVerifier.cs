@@ -35,7 +35,16 @@ public static class BackupVerifier
         {
             var list = PackingListReader.Check(source);
             BackupTree.Check(root, list, source);
-            return CheckFiles(root, source, list, progress, cancellationToken);
+            try
+            {
+                return CheckFiles(root, source, list, progress, cancellationToken);
+            }
+            catch (BackupFormatException)
+            {
+                // The folder's problems come before any file's (a file missing, with an unlisted one in its place).
+                BackupTree.CheckExactly(root, list, source);
+                throw;
+            }
         }
         catch
         {

@@ -118,6 +118,17 @@ public sealed class BackupVerifierTests : IDisposable
         Assert.Equal("EXCH1", BackupVerifier.Verify(t.Path, null, TestContext.Current.CancellationToken).ServiceKeys![1].Values[0].AsString());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_file_renamed_to_an_unlisted_name_is_an_extra_file_even_after_a_damaged_file(bool damageAnEarlierFile)
+    {
+        // As many files as listed, so only looking at each listed file tells; the folder's problem still comes first.
+        File.Move(Path.Combine(_backup, "Mtsout", "00000003.tnef"), Path.Combine(_backup, "Mtsout", "00000009.tnef"));
+        if (damageAnEarlierFile) File.AppendAllText(Path.Combine(_backup, "Mtsout", "00000001.tnef"), "x");
+        Assert.Equal("Mtsout/00000009.tnef: the file is not listed in Imcfls (an extra file)", Refusal());
+    }
+
     [Fact]
     public void Flipped_byte_in_a_tnef_is_a_hash_mismatch()
     {
