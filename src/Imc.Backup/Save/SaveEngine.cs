@@ -225,6 +225,8 @@ public sealed class SaveEngine(ExchangeServer server)
                 var path = BackupLayout.MessagePath(queue, saved);
                 var size = WriteMessageFile(path, message);
                 bytes += size;
+                // The key listed is the file's own PR_SEARCH_KEY (the store gives every message one): verification
+                // checks the TNEF's key against it. An empty one is refused when Imcfls is written.
                 _pending.Enqueue(new PendingMessage(queue, saved, info.Id, info.Version, message.SearchKey ?? [], size));
                 SpoolWritten();
                 progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, saved, total, bytes) { Folder = queue.StoreFolder, File = path });
