@@ -25,7 +25,7 @@ internal sealed class FileWritePipeline : IDisposable
     public const int ChunkSize = 256 * 1024;
     public const int MaxChunksInFlight = 16;
 
-    private readonly BlockingCollection<Item> _queue = new(MaxChunksInFlight);
+    private readonly BoundedQueue<Item> _queue = new(MaxChunksInFlight);
     private readonly Thread _worker;
     private readonly bool _syncEachFile;
     private readonly ConcurrentQueue<(long Size, byte[] Sha256)> _written = new();
@@ -85,7 +85,6 @@ internal sealed class FileWritePipeline : IDisposable
             _queue.CompleteAdding();
             _worker.Join();
         }
-        _queue.Dispose();
     }
 
     private void ThrowIfFailed()
@@ -105,7 +104,7 @@ internal sealed class FileWritePipeline : IDisposable
         IncrementalHash? hash = null;
         long size = 0;
         string? path = null;
-        foreach (var item in _queue.GetConsumingEnumerable())
+        while (_queue.TryTake(out var item))
         {
             try
             {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Imc.Backup.CommandLine;
 using Imc.Backup.Directory;
@@ -377,7 +376,7 @@ public sealed class SaveEngine(ExchangeServer server)
         public void DeleteSaved()
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var verified = new BlockingCollection<(SpooledMessage Message, string? Problem)>(boundedCapacity: 1024);
+            var verified = new BoundedQueue<(SpooledMessage Message, string? Problem)>(1024);
             var verifier = Task.Run(() =>
             {
                 try
@@ -417,7 +416,7 @@ public sealed class SaveEngine(ExchangeServer server)
         }
 
         /// <summary>Takes the verified messages queue by queue, in the order they were saved.</summary>
-        private void DeleteVerified(BlockingCollection<(SpooledMessage Message, string? Problem)> verified)
+        private void DeleteVerified(BoundedQueue<(SpooledMessage Message, string? Problem)> verified)
         {
             foreach (var (queueItem, saved) in _queues)
             {
@@ -434,7 +433,9 @@ public sealed class SaveEngine(ExchangeServer server)
                 for (var done = 1; done <= count; done++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var (m, problem) = verified.Take(cancellationToken);
+                    if (!verified.TryTake(out var next, cancellationToken))
+                        throw new InvalidOperationException($"Reading the saved files back stopped before the {count} messages of {folderName} were checked.");
+                    var (m, problem) = next;
                     if (m.Queue != queue) throw new InvalidOperationException($"{m.Path} is not the next saved message of {folderName}.");
                     if (problem is not null) Result.Kept.Add(new KeptMessage(m.Path, folderName, problem));
                     else
