@@ -84,15 +84,28 @@ def dir_stats(path):
     return files, size
 
 
+def sample_stamp(args):
+    """What a cached sample server was made from: its arguments and the committed code that generates it and creates
+    the store (a change to the generator, the schema, the page size or auto-vacuum makes a new server)."""
+    trees = [subprocess.run(["git", "-C", ROOT, "rev-parse", f"HEAD:{p}"], capture_output=True, text=True).stdout.strip()
+             for p in ("src/Imc.Server/Setup", "src/Imc.Server/SqliteDatabase.cs", "src/Imc.Server/Store/StoreSchema.cs",
+                       "src/Imc.Formats/Mapi")]
+    return " ".join(args) + "\n" + "\n".join(trees) + "\n"
+
+
 def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": values}
 
 
-def run_set(name, dlls, work, runs):
+def prepare(name, dlls, work):
+    """Creates (or reuses) the set's sample server; returns its folder."""
     args, desc = SETS[name]
     dotnet = ["dotnet"]
     base = os.path.join(work, name, "server")
-    if not os.path.exists(os.path.join(base, "registry.db")):
+    stamp_path = os.path.join(work, name, "sample.stamp")
+    stamp = sample_stamp(args)
+    current = open(stamp_path).read() if os.path.exists(stamp_path) else None
+    if not os.path.exists(os.path.join(base, "registry.db")) or current != stamp:
         print(f"[{name}] creating sample server: {desc}", flush=True)
         shutil.rmtree(os.path.join(work, name), ignore_errors=True)
         os.makedirs(os.path.join(work, name))
@@ -100,6 +113,15 @@ def run_set(name, dlls, work, runs):
         t0 = time.perf_counter()
         sh(dotnet + [dlls["imcadmin"], "sample"] + args + ["-server", base], stdout=subprocess.DEVNULL)
         print(f"[{name}] sample generation took {time.perf_counter() - t0:.1f} s", flush=True)
+        with open(stamp_path, "w") as f:
+            f.write(stamp)
+    return base
+
+
+def run_set(name, dlls, work, runs):
+    base = prepare(name, dlls, work)
+    dotnet = ["dotnet"]
+    args, desc = SETS[name]
     store_bytes = os.path.getsize(os.path.join(base, "exchsrvr", "mdbdata", "priv.db"))
     res = {"description": desc, "store_bytes": store_bytes, "save": [], "delete": [], "restore": [], "floor": [],
            "save_cpu": [], "delete_cpu": [], "restore_cpu": [], "floor_cpu": [],
@@ -178,10 +200,15 @@ def report(results, runs, path):
         save, delete = statistics.median(r["save"]), statistics.median(r["delete"])
         lines.append(f"- {name}: delete / save = {delete / save:.2f}")
     if "mix20k" in results and "mix100k" in results:
+        small, large = results["mix20k"], results["mix100k"]
+        lines.append(f"- scaling, what the sets hold: mix100k / mix20k = {(large['files'] - 4) / (small['files'] - 4):.2f}× the "
+                     f"messages, {large['bytes'] / small['bytes']:.2f}× the bytes; the floor took "
+                     f"{statistics.median(large['floor']) / statistics.median(small['floor']):.2f}× as long")
         for cmd in ("save", "delete", "restore"):
-            a, b = statistics.median(results["mix20k"][cmd]), statistics.median(results["mix100k"][cmd])
-            lines.append(f"- scaling {cmd}: mix100k / mix20k = {b / a:.2f} (peak RSS {max(results['mix20k'][cmd + '_mb']):.0f} → "
-                         f"{max(results['mix100k'][cmd + '_mb']):.0f} MB)")
+            a, b = statistics.median(small[cmd]), statistics.median(large[cmd])
+            verdict = "within 5 ± 15 %" if 4.25 <= b / a <= 5.75 else "outside 5 ± 15 %"
+            lines.append(f"- scaling {cmd}: mix100k / mix20k = {b / a:.2f} ({verdict}); peak RSS {max(small[cmd + '_mb']):.0f} → "
+                         f"{max(large[cmd + '_mb']):.0f} MB")
     lines.append("")
     # The hand-written part (profiles before/after, where the time goes) lives in bench/ANALYSIS.md.
     analysis = os.path.join(ROOT, "bench", "ANALYSIS.md")
@@ -198,6 +225,7 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "bench", "out"))
     ap.add_argument("--results", default=os.path.join(ROOT, "bench", "RESULTS.md"))
     ap.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from WORK/results.json without measuring")
+    ap.add_argument("--prepare", action="store_true", help="only build and create the sets' sample servers")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     if a.report_only:
@@ -205,6 +233,10 @@ def main():
         report(results, a.runs, a.results)
         return 0
     dlls = build(os.path.join(a.work, "bin"))
+    if a.prepare:
+        for name in a.sets.split(","):
+            prepare(name, dlls, a.work)
+        return 0
     results = {}
     for name in a.sets.split(","):
         results[name] = run_set(name, dlls, a.work, a.runs)

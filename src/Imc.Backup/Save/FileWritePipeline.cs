@@ -11,7 +11,9 @@ namespace Imc.Backup.Save;
 /// TNEF while this thread creates each file (0600, never over an existing one), writes it and computes its SHA-256.
 /// On two cores the store reading and encoding overlap the hashing and the file system's work (file creation and
 /// page-cache copies), which are about half of a save. At most <see cref="MaxChunksInFlight"/> pieces of
-/// <see cref="ChunkSize"/> bytes are queued, so memory stays bounded whatever the message sizes.
+/// <see cref="ChunkSize"/> bytes are queued, so memory stays bounded whatever the message sizes; each file's size
+/// and SHA-256 wait for the caller's <see cref="TryTakeWritten"/>, so they stay bounded too when the caller takes them
+/// as it goes (imcsave spools them), whatever the number of files.
 /// <para>
 /// The first failure (disk full, permission) stops all further writing; the caller sees it, as the original
 /// exception, at its next <see cref="Begin"/>/<see cref="Stream.Write(byte[], int, int)"/> or at
@@ -23,10 +25,10 @@ internal sealed class FileWritePipeline : IDisposable
     public const int ChunkSize = 256 * 1024;
     public const int MaxChunksInFlight = 16;
 
-    private readonly BlockingCollection<Item> _queue = new(MaxChunksInFlight);
+    private readonly BoundedQueue<Item> _queue = new(MaxChunksInFlight);
     private readonly Thread _worker;
     private readonly bool _syncEachFile;
-    private readonly List<(long Size, string Sha256)?> _results = [];
+    private readonly ConcurrentQueue<(long Size, byte[] Sha256)> _written = new();
     private ExceptionDispatchInfo? _failure;
     private volatile bool _failed;
     private bool _completed;
@@ -43,19 +45,24 @@ internal sealed class FileWritePipeline : IDisposable
     public string? FailedFile { get; private set; }
 
     /// <summary>
-    /// Starts file number <see cref="Begin"/> returns at <paramref name="path"/>; returns the stream to write its
-    /// bytes to. Disposing the stream ends the file (the caller does not wait for it to be written).
+    /// Starts the next file at <paramref name="path"/>; returns the stream to write its bytes to. Disposing the
+    /// stream ends the file (the caller does not wait for it to be written).
     /// </summary>
-    public Stream Begin(string path, out int index)
+    public Stream Begin(string path)
     {
-        ThrowIfFailed();
-        lock (_results)
-        {
-            index = _results.Count;
-            _results.Add(null);
-        }
-        Post(new Item(ItemKind.Open, index, path, null, 0));
-        return new FileFeed(this, index);
+        Post(new Item(ItemKind.Open, path, null, 0));
+        return new FileFeed(this);
+    }
+
+    /// <summary>
+    /// The size and SHA-256 of the oldest file written and closed that was not taken yet: files come out in the
+    /// order they were begun. False when the writer thread has not finished the next one (yet).
+    /// </summary>
+    public bool TryTakeWritten(out long size, out byte[] sha256)
+    {
+        var taken = _written.TryDequeue(out var result);
+        (size, sha256) = result;
+        return taken;
     }
 
     /// <summary>Waits until every file is written and closed; rethrows the first failure.</summary>
@@ -70,10 +77,6 @@ internal sealed class FileWritePipeline : IDisposable
         ThrowIfFailed();
     }
 
-    /// <summary>Size and SHA-256 (lower-case hex) of file <paramref name="index"/>; only after <see cref="Complete"/>.</summary>
-    public (long Size, string Sha256) Result(int index) =>
-        _results[index] ?? throw new InvalidOperationException($"File {index} of the backup was not written.");
-
     public void Dispose()
     {
         if (!_completed)
@@ -82,7 +85,6 @@ internal sealed class FileWritePipeline : IDisposable
             _queue.CompleteAdding();
             _worker.Join();
         }
-        _queue.Dispose();
     }
 
     private void ThrowIfFailed()
@@ -102,7 +104,7 @@ internal sealed class FileWritePipeline : IDisposable
         IncrementalHash? hash = null;
         long size = 0;
         string? path = null;
-        foreach (var item in _queue.GetConsumingEnumerable())
+        while (_queue.TryTake(out var item))
         {
             try
             {
@@ -124,10 +126,10 @@ internal sealed class FileWritePipeline : IDisposable
                         if (_syncEachFile) file!.Flush(flushToDisk: true);
                         file!.Dispose();
                         file = null;
-                        var digest = Convert.ToHexStringLower(hash!.GetHashAndReset());
+                        var digest = hash!.GetHashAndReset();
                         hash.Dispose();
                         hash = null;
-                        lock (_results) _results[item.Index] = (size, digest);
+                        _written.Enqueue((size, digest));
                         break;
                 }
             }
@@ -152,10 +154,10 @@ internal sealed class FileWritePipeline : IDisposable
 
     private enum ItemKind { Open, Data, Close }
 
-    private sealed record Item(ItemKind Kind, int Index, string? Path, byte[]? Buffer, int Length);
+    private sealed record Item(ItemKind Kind, string? Path, byte[]? Buffer, int Length);
 
     /// <summary>The write side of one file: bytes are gathered into pooled pieces and handed to the writer thread.</summary>
-    private sealed class FileFeed(FileWritePipeline pipeline, int index) : WriteOnlyStream
+    private sealed class FileFeed(FileWritePipeline pipeline) : WriteOnlyStream
     {
         private byte[]? _buffer;
         private int _pos;
@@ -182,7 +184,7 @@ internal sealed class FileWritePipeline : IDisposable
             var length = _pos;
             _buffer = null;
             _pos = 0;
-            pipeline.Post(new Item(ItemKind.Data, index, null, buffer, length));
+            pipeline.Post(new Item(ItemKind.Data, null, buffer, length));
         }
 
         protected override void Dispose(bool disposing)
@@ -196,7 +198,7 @@ internal sealed class FileWritePipeline : IDisposable
                     if (!pipeline._failed)
                     {
                         Send();
-                        pipeline._queue.Add(new Item(ItemKind.Close, index, null, null, 0));
+                        pipeline._queue.Add(new Item(ItemKind.Close, null, null, 0));
                     }
                 }
                 finally

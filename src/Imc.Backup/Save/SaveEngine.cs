@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Imc.Backup.CommandLine;
 using Imc.Backup.Directory;
@@ -78,7 +77,7 @@ public sealed class SaveEngine(ExchangeServer server)
             if (options.Delete)
             {
                 // Nothing saved means nothing to delete and nothing to confirm.
-                var confirmed = run.Messages.Count == 0 || (options.ConfirmDelete?.Invoke(run.Result) ?? false);
+                var confirmed = run.Result.MessagesSaved == 0 || (options.ConfirmDelete?.Invoke(run.Result) ?? false);
                 if (confirmed)
                 {
                     run.DeleteSaved();
@@ -115,8 +114,8 @@ public sealed class SaveEngine(ExchangeServer server)
     private static string RoutingHint(SaveResult result) =>
         result.RoutingTurnedOff ? " Routing to the IMC is off: 'imcadmin routing on' turns it back on." : "";
 
-    /// <summary>A saved message: where it is on disk and in the store, and the hash delete verifies.</summary>
-    private sealed record SavedMessage(string Path, QueueLayout Queue, Folder Folder, long Id, long Version, byte[] SearchKey, PackedFile File);
+    /// <summary>A message file handed to the writer thread, until its size and SHA-256 come back to be spooled.</summary>
+    private readonly record struct PendingMessage(QueueLayout Queue, int Number, long Id, long Version, byte[] SearchKey, long Size);
 
     /// <summary>The state of one run.</summary>
     private sealed class SaveRun(ExchangeServer server, ImcIdentity identity, SaveOptions options, string backup, IProgress<SaveProgress>? progress, CancellationToken cancellationToken) : IDisposable
@@ -124,16 +123,32 @@ public sealed class SaveEngine(ExchangeServer server)
         /// <summary>Message files are created, written and hashed on a second thread (<see cref="FileWritePipeline"/>).</summary>
         private FileWritePipeline? _pipeline;
 
-        /// <summary>Message files whose size and SHA-256 the pipeline reports at the end: (index in Files, index in Messages, pipeline index).</summary>
-        private readonly List<(int File, int Message, int Pipeline)> _pending = [];
+        /// <summary>
+        /// Message files the writer thread has not reported yet, oldest first: only those in flight (the pipeline
+        /// holds a bounded number), as each one reported goes to <see cref="_spool"/>.
+        /// </summary>
+        private readonly Queue<PendingMessage> _pending = new();
 
-        public void Dispose() => _pipeline?.Dispose();
+        /// <summary>Every saved message's entries, on disk (<see cref="PackingListSpool"/>); null until a queue folder is saved.</summary>
+        private PackingListSpool? _spool;
+
+        public void Dispose()
+        {
+            _pipeline?.Dispose();
+            _spool?.Dispose();
+        }
 
         public required SaveResult Result { get; init; }
-        public List<PackedFile> Files { get; } = [];
-        public List<SavedMessage> Messages { get; } = [];
-        public List<PackedQueue> Queues { get; } = [];
+
+        /// <summary>The registry and directory files (the message files are in <see cref="_spool"/>).</summary>
+        private readonly List<PackedFile> _files = [];
+        private readonly List<PackedQueue> _queues = [];
         private readonly List<string> _folders = [backup];
+
+        /// <summary>The store folder of each saved queue, for -delete.</summary>
+        private readonly Dictionary<QueueLayout, Folder> _storeFolders = [];
+
+        private long _messageBytes;
 
         /// <summary>The file being written, for error messages.</summary>
         public string? CurrentFile { get; private set; }
@@ -167,7 +182,7 @@ public sealed class SaveEngine(ExchangeServer server)
             var folder = session.OpenQueue(queue.StoreFolder);
             if (folder is null)
             {
-                Queues.Add(new PackedQueue(queue.Item, null));
+                _queues.Add(new PackedQueue(queue.Item, null));
                 Result.Items.Add(new SavedItem(item, null, 0, 0));
                 progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, 0, 0, 0) { Folder = queue.StoreFolder, Absent = true });
                 return;
@@ -175,9 +190,17 @@ public sealed class SaveEngine(ExchangeServer server)
             var sub = Path.Combine(backup, queue.BackupFolder);
             PrivateFileSystem.CreatePrivateDirectory(sub);
             _folders.Add(sub);
+            _storeFolders[queue] = folder;
+            if (_spool is null)
+            {
+                CurrentFile = Path.Combine(backup, PackingListSpool.FileName);
+                _spool = new PackingListSpool(backup);
+                CurrentFile = null;
+            }
 
-            // The queue as it is now: what arrives later is not part of this backup (and is never deleted).
-            var snapshot = folder.ListMessages();
+            // The queue as it is now: what arrives later is not part of this backup (and is never deleted). Only ids
+            // and versions: 16 bytes a message.
+            var snapshot = folder.ListMessageVersions();
             var total = snapshot.Count;
             progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, 0, total, 0) { Folder = queue.StoreFolder });
             long bytes = 0;
@@ -197,20 +220,22 @@ public sealed class SaveEngine(ExchangeServer server)
                     total--;
                     continue;
                 }
-                var path = BackupLayout.MessagePath(queue, saved + 1);
-                var file = WriteMessageFile(path, message);
                 saved++;
-                bytes += file.Size;
-                var searchKey = message.SearchKey is { Length: > 0 } key ? key : info.SearchKey;
-                _pending[^1] = _pending[^1] with { Message = Messages.Count };
-                Messages.Add(new SavedMessage(path, queue, folder, info.Id, info.Version, searchKey, file));
+                var path = BackupLayout.MessagePath(queue, saved);
+                var size = WriteMessageFile(path, message);
+                bytes += size;
+                // The key listed is the file's own PR_SEARCH_KEY (the store gives every message one): verification
+                // checks the TNEF's key against it. An empty one is refused when Imcfls is written.
+                _pending.Enqueue(new PendingMessage(queue, saved, info.Id, info.Version, message.SearchKey ?? [], size));
+                SpoolWritten();
                 progress?.Report(new SaveProgress(SaveStage.Queue, item.Name, saved, total, bytes) { Folder = queue.StoreFolder, File = path });
             }
-            Queues.Add(new PackedQueue(queue.Item, saved));
+            _queues.Add(new PackedQueue(queue.Item, saved));
             Result.Items.Add(new SavedItem(item, saved, bytes, saved));
+            _messageBytes += bytes;
         }
 
-        private static bool StillThere(Folder folder, long id) => folder.ListMessages().Any(m => m.Id == id);
+        private static bool StillThere(Folder folder, long id) => folder.ListMessageVersions().Any(m => m.Id == id);
 
         /// <summary>Writes one file of the backup (0600, never over an existing one), hashing it on the way.</summary>
         private PackedFile WriteFile(string relativePath, Action<Stream> write)
@@ -230,25 +255,21 @@ public sealed class SaveEngine(ExchangeServer server)
                 // Linux makes every file durable at once before Imcfls (MakeDurable); elsewhere each file now.
                 if (!PrivateFileSystem.BatchSyncSupported) stream.Flush(flushToDisk: true);
             }
-            Files.Add(packed);
+            _files.Add(packed);
             CurrentFile = null;
             return packed;
         }
 
-        /// <summary>
-        /// Hands one message file to the writer thread; returns its entry with the size (known here) and, until
-        /// <see cref="FinishFiles"/>, an empty SHA-256.
-        /// </summary>
-        private PackedFile WriteMessageFile(string relativePath, Imc.Formats.Mapi.MapiMessage message)
+        /// <summary>Hands one message file to the writer thread; returns its size (known here, before it is written).</summary>
+        private long WriteMessageFile(string relativePath, Imc.Formats.Mapi.MapiMessage message)
         {
             var full = Path.Combine(backup, relativePath.Replace('/', Path.DirectorySeparatorChar));
             CurrentFile = full;
             var pipeline = _pipeline ??= new FileWritePipeline(syncEachFile: !PrivateFileSystem.BatchSyncSupported);
             long size;
-            int index;
             try
             {
-                using var feed = pipeline.Begin(full, out index);
+                using var feed = pipeline.Begin(full);
                 TnefWriter.Write(message, feed);
                 size = feed.Length;
             }
@@ -257,14 +278,25 @@ public sealed class SaveEngine(ExchangeServer server)
                 CurrentFile = pipeline.FailedFile; // the writer thread's failure, maybe on an earlier file
                 throw;
             }
-            var packed = new PackedFile(relativePath, size, "");
-            Files.Add(packed);
-            _pending.Add((Files.Count - 1, -1, index));
             CurrentFile = null;
-            return packed;
+            return size;
         }
 
-        /// <summary>Waits for the writer thread to finish every message file and records their sizes and SHA-256.</summary>
+        /// <summary>Spools each message file the writer thread has finished since the last call, with its size and SHA-256.</summary>
+        private void SpoolWritten()
+        {
+            while (_pipeline!.TryTakeWritten(out var size, out var sha256))
+            {
+                var m = _pending.Dequeue();
+                if (size != m.Size)
+                    throw new IOException($"{BackupLayout.MessagePath(m.Queue, m.Number)}: {size} bytes were written but {m.Size} were encoded.");
+                CurrentFile = _spool!.Path;
+                _spool.Append(m.Queue, m.Number, m.Id, m.Version, size, sha256, m.SearchKey);
+                CurrentFile = null;
+            }
+        }
+
+        /// <summary>Waits for the writer thread to finish every message file and spools the last ones.</summary>
         public void FinishFiles()
         {
             if (_pipeline is null) return;
@@ -277,24 +309,23 @@ public sealed class SaveEngine(ExchangeServer server)
                 CurrentFile = _pipeline.FailedFile;
                 throw;
             }
-            foreach (var (file, message, index) in _pending)
-            {
-                var (size, sha) = _pipeline.Result(index);
-                if (size != Files[file].Size)
-                    throw new IOException($"{Files[file].Path}: {size} bytes were written but {Files[file].Size} were encoded.");
-                var packed = Files[file] with { Sha256 = sha };
-                Files[file] = packed;
-                if (message >= 0) Messages[message] = Messages[message] with { File = packed };
-            }
-            _pending.Clear();
+            SpoolWritten();
+            if (_pending.TryPeek(out var lost))
+                throw new InvalidOperationException($"{BackupLayout.MessagePath(lost.Queue, lost.Number)} was not written.");
         }
+
+        /// <summary>The [Files] entries: registry and directory files first, then every message file in order.</summary>
+        private IEnumerable<PackedFile> AllFiles() =>
+            _files.Concat(Spooled().Select(m => new PackedFile(m.Path, m.Size, Convert.ToHexStringLower(m.Sha256))));
+
+        private IEnumerable<SpooledMessage> Spooled() => _spool?.Read() ?? [];
 
         /// <summary>Every file and folder of the backup on disk before Imcfls says the backup is complete.</summary>
         public void MakeDurable()
         {
             progress?.Report(new SaveProgress(SaveStage.Finishing, BackupLayout.PackingListName, 0, 1, 0));
             if (PrivateFileSystem.BatchSyncSupported)
-                PrivateFileSystem.SyncFileSystem(backup, Files.Select(f => Path.Combine(backup, f.Path.Replace('/', Path.DirectorySeparatorChar))));
+                PrivateFileSystem.SyncFileSystem(backup, AllFiles().Select(f => Path.Combine(backup, f.Path.Replace('/', Path.DirectorySeparatorChar))));
             foreach (var folder in _folders) AtomicFile.FlushDirectory(folder);
             AtomicFile.FlushDirectory(Path.GetDirectoryName(backup)!);
         }
@@ -317,16 +348,21 @@ public sealed class SaveEngine(ExchangeServer server)
                 Kept = Result.Kept.Count,
             };
             list.Items.AddRange(items.Select(i => i.Name));
-            list.Queues.AddRange(Queues);
-            list.Files.AddRange(Files);
-            list.Messages.AddRange(Messages.Select(m => new PackedMessage(m.Path, m.Queue.StoreFolder, m.SearchKey)));
+            list.Queues.AddRange(_queues);
+            var messages = Spooled().Select(m => new PackedMessage(m.Path, m.Queue.StoreFolder, m.SearchKey));
             var path = Path.Combine(backup, BackupLayout.PackingListName);
+            if (_spool is not null)
+            {
+                // No complete backup may hold the spool: its name goes (durably) before Imcfls can appear.
+                CurrentFile = _spool.Path;
+                _spool.Unlink();
+            }
             CurrentFile = path;
-            AtomicFile.Write(path, s => PackingListWriter.Write(list, s), overwrite: replace);
+            AtomicFile.Write(path, s => PackingListWriter.Write(list, AllFiles(), messages, s), overwrite: replace);
             CurrentFile = null;
             progress?.Report(new SaveProgress(SaveStage.Finishing, BackupLayout.PackingListName, 1, 1, 0));
-            Result.FilesWritten = Files.Count + 1;
-            Result.BytesWritten = Files.Sum(f => f.Size);
+            Result.FilesWritten = _files.Count + (_spool?.Count ?? 0) + 1;
+            Result.BytesWritten = _files.Sum(f => f.Size) + _messageBytes;
         }
 
         /// <summary>
@@ -339,25 +375,24 @@ public sealed class SaveEngine(ExchangeServer server)
         /// </summary>
         public void DeleteSaved()
         {
-            var groups = Messages.GroupBy(m => m.Queue).ToList();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var verified = new BlockingCollection<string?>(boundedCapacity: 1024);
+            var verified = new BoundedQueue<(SpooledMessage Message, string? Problem)>(1024);
             var verifier = Task.Run(() =>
             {
                 try
                 {
-                    foreach (var m in groups.SelectMany(g => g))
+                    foreach (var m in Spooled())
                     {
                         string? problem;
                         try
                         {
-                            problem = VerifyFile(Path.Combine(backup, m.Path.Replace('/', Path.DirectorySeparatorChar)), m.File);
+                            problem = VerifyFile(Path.Combine(backup, m.Path.Replace('/', Path.DirectorySeparatorChar)), m.Size, m.Sha256);
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
                             problem = $"the file could not be read back ({e.Message})"; // keep the message, whatever went wrong
                         }
-                        verified.Add(problem, stop.Token);
+                        verified.Add((m, problem), stop.Token);
                     }
                 }
                 catch (OperationCanceledException)
@@ -371,7 +406,7 @@ public sealed class SaveEngine(ExchangeServer server)
             }, CancellationToken.None);
             try
             {
-                DeleteVerified(groups, verified);
+                DeleteVerified(verified);
             }
             finally
             {
@@ -380,39 +415,44 @@ public sealed class SaveEngine(ExchangeServer server)
             }
         }
 
-        private void DeleteVerified(List<IGrouping<QueueLayout, SavedMessage>> groups, BlockingCollection<string?> verified)
+        /// <summary>Takes the verified messages queue by queue, in the order they were saved.</summary>
+        private void DeleteVerified(BoundedQueue<(SpooledMessage Message, string? Problem)> verified)
         {
-            foreach (var group in groups)
+            foreach (var (queueItem, saved) in _queues)
             {
-                var list = group.ToList();
-                var item = group.Key.Item;
-                var folderName = group.Key.StoreFolder;
-                progress?.Report(new SaveProgress(SaveStage.Delete, item, 0, list.Count, 0) { Folder = folderName });
-                var done = 0;
+                if (saved is not > 0) continue;
+                var count = saved.Value;
+                var queue = BackupLayout.QueueByItem(queueItem)!;
+                var folder = _storeFolders[queue];
+                var item = queue.Item;
+                var folderName = queue.StoreFolder;
+                progress?.Report(new SaveProgress(SaveStage.Delete, item, 0, count, 0) { Folder = folderName });
                 long bytes = 0;
-                var batch = new List<SavedMessage>(DeleteBatchSize);
+                var batch = new List<SpooledMessage>(DeleteBatchSize);
                 long batchBytes = 0;
-                foreach (var m in list)
+                for (var done = 1; done <= count; done++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var problem = verified.Take(cancellationToken);
+                    if (!verified.TryTake(out var next, cancellationToken))
+                        throw new InvalidOperationException($"Reading the saved files back stopped before the {count} messages of {folderName} were checked.");
+                    var (m, problem) = next;
+                    if (m.Queue != queue) throw new InvalidOperationException($"{m.Path} is not the next saved message of {folderName}.");
                     if (problem is not null) Result.Kept.Add(new KeptMessage(m.Path, folderName, problem));
                     else
                     {
                         batch.Add(m);
-                        batchBytes += m.File.Size;
+                        batchBytes += m.Size;
                     }
                     if (batch.Count >= DeleteBatchSize || batchBytes >= DeleteBatchBytes) Commit();
-                    done++;
-                    bytes += m.File.Size;
-                    progress?.Report(new SaveProgress(SaveStage.Delete, item, done, list.Count, bytes) { Folder = folderName, File = m.Path });
+                    bytes += m.Size;
+                    progress?.Report(new SaveProgress(SaveStage.Delete, item, done, count, bytes) { Folder = folderName, File = m.Path });
                 }
                 Commit();
 
                 void Commit()
                 {
                     if (batch.Count == 0) return;
-                    var deleted = server.Store.InTransaction(() => batch.Select(m => m.Folder.DeleteIfUnchanged(m.Id, m.Version)).ToList());
+                    var deleted = server.Store.InTransaction(() => batch.Select(m => folder.DeleteIfUnchanged(m.Id, m.Version)).ToList());
                     for (var i = 0; i < batch.Count; i++)
                     {
                         if (deleted[i]) Result.Deleted++;
@@ -435,14 +475,14 @@ public sealed class SaveEngine(ExchangeServer server)
         private byte[]? _verifyBuffer;
 
         /// <summary>Null when the file on disk has the recorded size and SHA-256; else why not. One reused buffer for all files.</summary>
-        private string? VerifyFile(string path, PackedFile expected)
+        private string? VerifyFile(string path, long expectedSize, byte[] expectedSha256)
         {
             try
             {
                 var length = new FileInfo(path).Length;
-                if (length != expected.Size) return $"the file has {length} bytes; {expected.Size} were written";
+                if (length != expectedSize) return $"the file has {length} bytes; {expectedSize} were written";
                 var (_, sha256) = FileDigest.Compute(path, _verifyBuffer ??= new byte[ReadBufferSize]);
-                return sha256 == expected.Sha256 ? null : "the file read back does not have the SHA-256 it was written with";
+                return sha256 == Convert.ToHexStringLower(expectedSha256) ? null : "the file read back does not have the SHA-256 it was written with";
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -11,7 +11,7 @@ namespace Imc.Formats.Ini;
 /// </summary>
 public static class IniWriter
 {
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    internal static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Writes <paramref name="document"/> line by line (a packing list of 100,000 messages is never one string in
@@ -21,16 +21,16 @@ public static class IniWriter
     {
         ArgumentNullException.ThrowIfNull(stream);
         Validate(document);
-        using var writer = new StreamWriter(stream, Utf8, bufferSize: 65536, leaveOpen: true);
+        using var writer = new IniStreamWriter(stream);
         WriteLines(writer, document);
     }
 
     public static string ToText(IniDocument document)
     {
         Validate(document);
-        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        WriteLines(writer, document);
-        return writer.ToString();
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        using (var writer = new IniStreamWriter(text, ownsWriter: false)) WriteLines(writer, document);
+        return text.ToString();
     }
 
     private static void Validate(IniDocument document)
@@ -38,33 +38,34 @@ public static class IniWriter
         ArgumentNullException.ThrowIfNull(document);
         foreach (var section in document.Sections)
         {
-            Check(section.Name, "Section name", section.Name.Contains(']', StringComparison.Ordinal));
-            foreach (var (key, value) in section.Entries)
-            {
-                Check(key, $"Key in [{section.Name}]", key.Contains('=', StringComparison.Ordinal) || (key.Length > 0 && key[0] is ';' or '['));
-                if (value.Length > 0) Check(value, $"Value of {key} in [{section.Name}]", IsQuoted(value));
-            }
+            CheckSection(section.Name);
+            foreach (var (key, value) in section.Entries) CheckEntry(section.Name, key, value);
         }
     }
 
-    private static void WriteLines(TextWriter writer, IniDocument document)
+    private static void WriteLines(IniStreamWriter writer, IniDocument document)
     {
-        var first = true;
         foreach (var section in document.Sections)
         {
-            if (!first) writer.Write("\r\n");
-            first = false;
-            writer.Write('[');
-            writer.Write(section.Name);
-            writer.Write("]\r\n");
-            foreach (var (key, value) in section.Entries)
-            {
-                writer.Write(key);
-                writer.Write('=');
-                writer.Write(value);
-                writer.Write("\r\n");
-            }
+            writer.WriteSection(section.Name);
+            foreach (var (key, value) in section.Entries) writer.WriteEntry(key, value);
         }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a section name the reader would read back differently.</summary>
+    internal static void CheckSection(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Check(name, "Section name", name.Contains(']', StringComparison.Ordinal));
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> for an entry of [<paramref name="section"/>] the reader would read back differently.</summary>
+    internal static void CheckEntry(string section, string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        Check(key, $"Key in [{section}]", key.Contains('=', StringComparison.Ordinal) || (key.Length > 0 && key[0] is ';' or '['));
+        if (value.Length > 0) Check(value, $"Value of {key} in [{section}]", IsQuoted(value));
     }
 
     internal static bool IsQuoted(string value) => value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0];

@@ -7,11 +7,12 @@ namespace Imc.Formats.Tnef;
 /// checksums are differences of that sum, which makes nested streams free). It never allocates by a length it has
 /// not seen backed by data.
 /// </summary>
-internal sealed class TnefInput
+internal sealed class TnefInput : IDisposable
 {
     private const int ChunkSize = 1 << 20;
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[65536];
+    // Rented: a restore reads 100,000 files twice, and a new 64 KiB buffer each time was 13 GB for the GC to clear.
+    private byte[] _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(65536);
     private int _pos;
     private int _len;
 
@@ -20,6 +21,13 @@ internal sealed class TnefInput
         _stream = stream;
         FileName = fileName;
         if (stream.CanSeek) Length = stream.Length - stream.Position;
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        if (buffer.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
     }
 
     public string? FileName { get; }

@@ -101,9 +101,16 @@ public sealed class TnefReader
         /// <summary>Hashes whatever the reader left unread.</summary>
         public void Drain()
         {
-            var rest = new byte[65536];
-            int n;
-            while ((n = inner.Read(rest)) > 0) hash.AppendData(rest.AsSpan(0, n));
+            var rest = System.Buffers.ArrayPool<byte>.Shared.Rent(65536);
+            try
+            {
+                int n;
+                while ((n = inner.Read(rest)) > 0) hash.AppendData(rest.AsSpan(0, n));
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rest);
+            }
         }
 
         public override bool CanRead => true;
@@ -119,7 +126,8 @@ public sealed class TnefReader
 
     internal static MapiMessage Run(Stream input, TnefReadOptions options, string? path, ITnefObserver? observer)
     {
-        var reader = new TnefReader(new TnefInput(input, path), options, path, observer);
+        using var tnefInput = new TnefInput(input, path);
+        var reader = new TnefReader(tnefInput, options, path, observer);
         try
         {
             return reader.ParseMessage(long.MaxValue, 0);

@@ -42,6 +42,19 @@ public sealed class Folder
     }
 
     /// <summary>
+    /// The same snapshot with only each message's id and version: what a save of a large queue needs to hold for
+    /// every message (16 bytes each, no strings).
+    /// </summary>
+    public IReadOnlyList<MessageVersion> ListMessageVersions()
+    {
+        var cmd = _store.Prepared("SELECT id, version FROM messages WHERE folder_id=$f ORDER BY seq", ("$f", Id));
+        using var r = cmd.ExecuteReader();
+        var list = new List<MessageVersion>();
+        while (r.Read()) list.Add(new MessageVersion(r.GetInt64(0), r.GetInt64(1)));
+        return list;
+    }
+
+    /// <summary>
     /// The whole message: properties (PR_ENTRYID and PR_SEARCH_KEY included), recipients, attachments, embedded
     /// messages. Attachment data are not read here: their <see cref="BinaryContent"/> streams from the store.
     /// </summary>

@@ -15,3 +15,6 @@ public sealed record MessageInfo(
     string? Sender,
     int RecipientCount,
     string? MessageClass);
+
+/// <summary>A message of a folder's snapshot and its version (<see cref="Folder.ListMessageVersions"/>).</summary>
+public readonly record struct MessageVersion(long Id, long Version);

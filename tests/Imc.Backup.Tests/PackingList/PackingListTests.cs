@@ -188,6 +188,44 @@ public sealed class PackingListTests
     }
 
     [Fact]
+    public void Streamed_files_and_messages_give_exactly_the_bytes_of_the_whole_model()
+    {
+        var sample = Sample();
+        var header = Sample();
+        header.Files.Clear();
+        header.Messages.Clear();
+        using var ms = new MemoryStream();
+        // The enumerations are read once each, in order, as imcsave reads its spool.
+        PackingListWriter.Write(header, Once(sample.Files), Once(sample.Messages), ms);
+        Assert.Equal(SampleText, Encoding.UTF8.GetString(ms.ToArray()));
+    }
+
+    [Fact]
+    public void Streamed_entries_are_checked_as_they_are_written()
+    {
+        var header = Sample();
+        using var ms = new MemoryStream();
+        var e = Assert.Throws<ArgumentException>(() => PackingListWriter.Write(header, [new("../evil", 1, Sha)], [], ms));
+        Assert.StartsWith("Imcfls cannot list '../evil': the name contains '..'.", e.Message);
+        e = Assert.Throws<ArgumentException>(() => PackingListWriter.Write(header, header.Files, [new("Mtsout/00000001.tnef", "MTS-OUT", [])], new MemoryStream()));
+        Assert.StartsWith("Imcfls message entry for 'Mtsout/00000001.tnef' needs a folder without spaces and a search key.", e.Message);
+    }
+
+    /// <summary>The items as an enumeration that may be read only once (as the spool is, per section).</summary>
+    private static IEnumerable<T> Once<T>(IEnumerable<T> items)
+    {
+        var used = false;
+        return Enumerate();
+
+        IEnumerable<T> Enumerate()
+        {
+            Assert.False(used, "the entries were enumerated twice");
+            used = true;
+            foreach (var item in items) yield return item;
+        }
+    }
+
+    [Fact]
     public void FileDigest_streams_size_and_sha256()
     {
         using var dir = new TempDirectory();

@@ -232,6 +232,78 @@ public sealed class SaveEngineTests : IDisposable
         Assert.Equal(6, list.Messages.Count);
     }
 
+    [Fact]
+    public void Imcfls_is_byte_for_byte_what_the_packing_list_model_writes()
+    {
+        TestServers.AddMessages(_server, "MTS-OUT", 7);
+        TestServers.AddMessages(_server, "Work", 3);
+        var ids = TestServers.AddMessages(_server, "MTS-IN", 4);
+        // A kept message too, so the rewritten list has Deleted and Kept.
+        Save(delete: true, confirm: _ =>
+        {
+            using var other = ExchangeServer.Open(_server.Layout.Root);
+            TestServers.Queue(other, "MTS-IN").SetProperty(ids[2], new MapiProperty(PropTags.Subject, "changed"));
+            return true;
+        });
+        var path = Path.Combine(Backup, "Imcfls");
+        var list = PackingListReader.ReadFile(path);
+        Assert.Equal((13, 1), (list.Deleted, list.Kept));
+        Assert.Equal(3 + 14, list.Files.Count);
+        using var model = new MemoryStream();
+        PackingListWriter.Write(list, model);
+        Assert.Equal(model.ToArray(), File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void The_spool_is_in_Backup_only_while_messages_are_saved_and_never_beside_Imcfls()
+    {
+        TestServers.AddMessages(_server, "MTS-OUT", 3);
+        TestServers.AddMessages(_server, "Bad", 2);
+        var spool = Path.Combine(Backup, "Imcfls.spool");
+        var imcfls = Path.Combine(Backup, "Imcfls");
+        var seenDuringSave = false;
+        var progress = new Callback(p =>
+        {
+            Assert.False(File.Exists(spool) && File.Exists(imcfls), $"Imcfls.spool beside Imcfls at {p.Stage} {p.Done}/{p.Total}");
+            if (p.Stage == SaveStage.Queue && p.Done > 0)
+            {
+                Assert.True(File.Exists(spool), $"no Imcfls.spool while {p.File} is saved");
+                seenDuringSave = true;
+            }
+        });
+        var result = Save(delete: true, confirm: _ =>
+        {
+            Assert.False(File.Exists(spool));
+            Assert.True(File.Exists(imcfls));
+            return true;
+        }, progress: progress);
+        Assert.True(seenDuringSave);
+        Assert.Equal(5, result.Deleted);
+        Assert.Equal(3 + 5 + 1, result.FilesWritten);
+        Assert.Equal(["Bad", "ContentConversionFailed", "Imcfls", "Imcobj.csv", "Imcpro.reg", "Imcsvc.reg", "Mtsin", "Mtsout", "Work"],
+            System.IO.Directory.GetFileSystemEntries(Backup).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(5, Imc.Backup.Verify.BackupVerifier.Verify(Backup, null, TestContext.Current.CancellationToken).List.Messages.Count);
+    }
+
+    [Fact]
+    public void Delete_reports_progress_queue_by_queue_from_the_spool()
+    {
+        TestServers.AddMessages(_server, "MTS-IN", 2);
+        TestServers.AddMessages(_server, "Bad", 3);
+        var deletes = new List<(string Item, int Done, int Total, string? File)>();
+        var progress = new Callback(p =>
+        {
+            if (p.Stage == SaveStage.Delete) deletes.Add((p.Item, p.Done, p.Total, p.File));
+        });
+        var result = Save(delete: true, confirm: _ => true, progress: progress);
+        Assert.Equal(5, result.Deleted);
+        Assert.Equal(
+        [
+            ("MTSIn", 0, 2, null), ("MTSIn", 1, 2, "Mtsin/00000001.tnef"), ("MTSIn", 2, 2, "Mtsin/00000002.tnef"),
+            ("Bad", 0, 3, null), ("Bad", 1, 3, "Bad/00000001.tnef"), ("Bad", 2, 3, "Bad/00000002.tnef"), ("Bad", 3, 3, "Bad/00000003.tnef"),
+        ], deletes);
+    }
+
     private sealed class Callback(Action<SaveProgress> action) : IProgress<SaveProgress>
     {
         public void Report(SaveProgress value) => action(value);
