@@ -282,7 +282,7 @@ public sealed class SaveEngineTests : IDisposable
         Assert.Equal(3 + 5 + 1, result.FilesWritten);
         Assert.Equal(["Bad", "ContentConversionFailed", "Imcfls", "Imcobj.csv", "Imcpro.reg", "Imcsvc.reg", "Mtsin", "Mtsout", "Work"],
             System.IO.Directory.GetFileSystemEntries(Backup).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(5, Imc.Backup.Verify.BackupVerifier.Verify(Backup, null, TestContext.Current.CancellationToken).List.Messages.Count);
+        Assert.Equal(5, Imc.Backup.Verify.BackupVerifier.Verify(Backup, null, TestContext.Current.CancellationToken).MessageCount);
     }
 
     [Fact]
