@@ -35,9 +35,29 @@ def build(out):
     return {name: os.path.join(out, name + ".dll") for name in ("imcadmin", "imcsave", "imcrestore")}
 
 
-def drop_caches():
-    """Cold-ish runs are not what users see; we measure warm caches, but make sure dirty pages are written first."""
+CACHES = {"dropped": None}
+
+
+def cold():
+    """Every timed step starts with nothing of its data in memory: dirty pages written (sync), then the page cache
+    dropped (root only). Without that, whether a step reads the disk or the cache depends on what the step before it
+    left behind, and one run of the same command differed from the next by 2x."""
     sh(["sync"])
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        CACHES["dropped"] = True
+    except OSError:
+        CACHES["dropped"] = False
+
+
+def read_all(path):
+    """Reads every file under path once (to put it in the page cache)."""
+    for d, _, names in os.walk(path):
+        for n in names:
+            with open(os.path.join(d, n), "rb") as f:
+                while f.read(1 << 20):
+                    pass
 
 
 LAST_CPU = [0.0]
@@ -58,8 +78,11 @@ def timed(cmd, env=None):
 
 
 def floor(server, backup, scratch):
-    """The physical floor: read the store once, write the same files and bytes durably with tools that do no encoding."""
-    sh(["sync"])
+    """The physical floor of a save: read the store once from disk and write the same files and bytes durably, with
+    tools that do no encoding. The backup is read into the page cache first (untimed), so cp pays only for writing:
+    what is timed is exactly a save's unavoidable work — the store read cold, every file created and written, synced."""
+    cold()
+    read_all(backup)
     t0 = time.perf_counter()
     c0 = os.times()
     with open(os.path.join(server, "exchsrvr", "mdbdata", "priv.db"), "rb") as f:
@@ -133,7 +156,7 @@ def run_set(name, dlls, work, runs):
         # 1. plain save of all queues (routing is turned back on afterwards so every run sees the same server)
         out = os.path.join(scratch, "save")
         os.makedirs(out)
-        drop_caches()
+        cold()
         t, mb, _ = timed(dotnet + [dlls["imcsave"], "-server", base, "-output", out, "-quiet"])
         sh(dotnet + [dlls["imcadmin"], "routing", "on", "-server", base], stdout=subprocess.DEVNULL)
         backup = os.path.join(out, "Backup")
@@ -146,7 +169,7 @@ def run_set(name, dlls, work, runs):
         sh(["cp", "-r", base, copy])
         out2 = os.path.join(scratch, "delete")
         os.makedirs(out2)
-        drop_caches()
+        cold()
         t, mb, _ = timed(dotnet + [dlls["imcsave"], "-server", copy, "-output", out2, "-delete", "-yes", "-quiet"])
         res["delete"].append(t); res["delete_mb"].append(mb); res["delete_cpu"].append(LAST_CPU[0])
         shutil.rmtree(copy)
@@ -155,10 +178,11 @@ def run_set(name, dlls, work, runs):
         target = os.path.join(scratch, "target")
         sh(dotnet + [dlls["imcadmin"], "setup", "-server", target, "-name", "EXCH2", "-org", "ORG2", "-site", "SITE2"],
            stdout=subprocess.DEVNULL)
-        drop_caches()
+        cold()
         t, mb, _ = timed(dotnet + [dlls["imcrestore"], backup, "-server", target, "-yes", "-quiet"])
         res["restore"].append(t); res["restore_mb"].append(mb); res["restore_cpu"].append(LAST_CPU[0])
         res["files"], res["bytes"] = files, nbytes
+        res["cold"] = CACHES["dropped"]
         shutil.rmtree(scratch)
         print(f"[{name}] run {i + 1}/{runs}: save {res['save'][-1]:.2f}s delete {res['delete'][-1]:.2f}s "
               f"restore {res['restore'][-1]:.2f}s floor {res['floor'][-1]:.2f}s", flush=True)
@@ -168,9 +192,16 @@ def run_set(name, dlls, work, runs):
 def machine():
     mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "?")
     model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    disk = subprocess.run(["df", "-h", ROOT], capture_output=True, text=True).stdout.splitlines()[-1]
+    disk = subprocess.run(["df", "-h", "--output=source,fstype,size,avail", ROOT], capture_output=True, text=True).stdout.splitlines()[-1].split()
+    dev = os.path.basename(disk[0])
+    rota = "?"
+    try:
+        rota = "rotational" if open(f"/sys/block/{dev}/queue/rotational").read().strip() == "1" else "non-rotational"
+    except OSError:
+        pass
     dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
-    return f"{os.cpu_count()} cores ({model}), {int(mem) // 1024 // 1024} GiB RAM, disk: `{disk}`, .NET SDK {dotnet}, {platform.platform()}"
+    return (f"{os.cpu_count()} cores ({model}), {int(mem) // 1024 // 1024} GiB RAM, disk {disk[0]} ({disk[1]}, {rota}, "
+            f"{disk[2]}, {disk[3]} free), .NET SDK {dotnet}, {platform.platform()}")
 
 
 def report(results, runs, path):
@@ -179,7 +210,12 @@ def report(results, runs, path):
              f"Command: `python3 bench/bench.py --sets {','.join(results)} --runs {runs}`  ",
              "Times are wall-clock seconds, median of the runs with [min–max]; ratio = median / median floor, "
              "where the floor (same run) = `cat priv.db > /dev/null` + `cp -r Backup` + `sync`. CPU s = user + system time of "
-             "the process (for the floor: of cat/cp/sync; the kernel's writeback threads are in nobody's column).", ""]
+             "the process (for the floor: of cat/cp/sync; the kernel's writeback threads are in nobody's column). "
+             + ("Every timed step starts cold: `sync`, then the page cache dropped (`/proc/sys/vm/drop_caches`); the floor's "
+                "Backup is read into the cache before its timed part, so cp pays only for writing."
+                if all(r.get("cold", True) for r in results.values()) else
+                "**The page cache could not be dropped (not root)**: steps start after a `sync` only, so what they read may be cached."),
+             ""]
     lines.append("| set | messages/files | backup MB | command | median s [min–max] | × floor | msg/s | MB/s | peak RSS MB | CPU s (median) |")
     lines.append("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
