@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Imc.Backup.CommandLine;
 using Imc.Backup.PackingList;
+using Imc.Backup.Threading;
 using Imc.Backup.Verify;
 using Imc.Formats.Reg;
 using Imc.Formats.Tnef;
@@ -202,13 +203,19 @@ public sealed class RestoreEngine(ExchangeServer server)
             var created = folder is null;
             folder ??= session.Mailbox.CreateFolder(q.StoreFolder);
             int added = 0, skipped = 0;
-            // The entries stream from the verified list, a checked chunk at a time: nothing is held per message.
-            using var messages = backup.MessagesOf(q).GetEnumerator();
+            // The entries stream from the verified list, a checked chunk at a time: nothing is held per message. The
+            // files are read and parsed on other threads, a few messages ahead, while this one writes the store; a
+            // message already in the queue (a re-run) is not read at all.
+            var prepared = OrderedWork.Map(
+                backup.MessagesOf(q).Select(m => (Entry: m, Present: folder.ContainsSearchKey(m.SearchKey))),
+                m => PrepareMessage(backup, m.Entry, m.Present), OrderedWork.DefaultWorkers, MessagesAhead, cancellationToken);
+            using var messages = prepared.GetEnumerator();
             var more = messages.MoveNext();
             while (more)
             {
                 // One store transaction per batch: one flush to disk for many messages. A batch is added entirely or
-                // not at all, and the search-key check inside it keeps a re-run (after a kill) from adding twice.
+                // not at all, and the search-key check inside it keeps a re-run (after a kill) from adding twice (or
+                // a backup listing one message twice from adding it twice).
                 int batchAdded = 0, batchSkipped = 0;
                 store.InTransaction(() =>
                 {
@@ -217,19 +224,16 @@ public sealed class RestoreEngine(ExchangeServer server)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var m = messages.Current;
-                        // For progress and the batch limit; a skipped message's file is not needed (it may be gone).
-                        var file = new FileInfo(backup.FullPath(m.Path));
-                        var size = file.Exists ? file.Length : 0;
-                        if (folder.ContainsSearchKey(m.SearchKey)) batchSkipped++;
+                        if (m.Message is null || folder.ContainsSearchKey(m.Entry.SearchKey)) batchSkipped++;
                         else
                         {
-                            folder.AddMessage(ReadMessage(backup, m));
+                            folder.AddMessage(m.Message.Get());
                             batchAdded++;
-                            batchBytes += size;
+                            batchBytes += m.Size;
                         }
                         done++;
-                        bytesDone += size;
-                        progress?.Report(new RestoreProgress(RestorePhase.Queues, done, total, bytesDone, bytesTotal, m.Path));
+                        bytesDone += m.Size;
+                        progress?.Report(new RestoreProgress(RestorePhase.Queues, done, total, bytesDone, bytesTotal, m.Entry.Path));
                         more = messages.MoveNext();
                     }
                 });
@@ -247,6 +251,23 @@ public sealed class RestoreEngine(ExchangeServer server)
 
     /// <summary>A batch is committed early once its files reach this many bytes, so the write-ahead log stays bounded.</summary>
     internal const long BatchBytes = 64L << 20;
+
+    /// <summary>Messages read ahead of the one being added, at most (each holds its properties; attachment data stay in the file).</summary>
+    private const int MessagesAhead = 16;
+
+    /// <summary>
+    /// A message file read for restoring: its size (for progress and the batch limit) and the message, or what went
+    /// wrong reading it — which matters only if the message is then added (a message already in the queue is
+    /// skipped whatever its file holds now). Null <see cref="Message"/> when the queue already had it.
+    /// </summary>
+    private sealed record PreparedMessage(PackedMessage Entry, long Size, Outcome<Imc.Formats.Mapi.MapiMessage>? Message);
+
+    private static PreparedMessage PrepareMessage(VerifiedBackup backup, PackedMessage entry, bool present)
+    {
+        var file = new FileInfo(backup.FullPath(entry.Path));
+        var size = file.Exists ? file.Length : 0;
+        return new PreparedMessage(entry, size, present ? null : Outcome.Of(() => ReadMessage(backup, entry)));
+    }
 
     private static Imc.Formats.Mapi.MapiMessage ReadMessage(VerifiedBackup backup, PackedMessage entry)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
+using Imc.Backup.Threading;
 using Imc.Formats.Mapi;
 
 namespace Imc.Backup.Save;

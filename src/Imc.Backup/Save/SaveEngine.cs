@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Imc.Backup.CommandLine;
 using Imc.Backup.Directory;
 using Imc.Backup.PackingList;
+using Imc.Backup.Threading;
 using Imc.Formats.Csv;
 using Imc.Formats.Reg;
 using Imc.Formats.Tnef;

@@ -15,7 +15,7 @@ internal sealed class MessageTable(InformationStore store)
     /// <summary>Adds <paramref name="message"/> to a folder in one transaction; returns its id.</summary>
     public long Add(long folderId, MapiMessage message) => store.Write(() =>
     {
-        var id = (long)Db.Scalar("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name='messages'), 0) + 1")!;
+        var id = (long)store.Prepared("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name='messages'), 0) + 1").ExecuteScalar()!;
         var entryId = store.MakeEntryId(id);
         var searchKey = message.SearchKey ?? RandomNumberGenerator.GetBytes(16);
 
@@ -38,7 +38,7 @@ internal sealed class MessageTable(InformationStore store)
         if (!hasEntryId) properties.Add(new MapiProperty(PropTags.EntryId, entryId));
         if (message.SearchKey is null) properties.Add(new MapiProperty(PropTags.SearchKey, searchKey));
 
-        var seq = (long)Db.Scalar("UPDATE folders SET next_seq = next_seq + 1 WHERE id=$f RETURNING next_seq - 1", ("$f", folderId))!;
+        var seq = (long)store.Prepared("UPDATE folders SET next_seq = next_seq + 1 WHERE id=$f RETURNING next_seq - 1", ("$f", folderId)).ExecuteScalar()!;
         InsertMessage(id, message, properties, folderId, null, seq, entryId, searchKey);
         return id;
     });

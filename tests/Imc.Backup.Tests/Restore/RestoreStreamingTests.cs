@@ -113,6 +113,62 @@ public sealed class RestoreStreamingTests : IDisposable
         Assert.Equal(dry.Queues.Select(q => (q.Item, q.Added)), real.Queues.Select(q => (q.Item, q.Added)));
     }
 
+    /// <summary>Runs <paramref name="change"/> once, when verification is over and the restore begins writing.</summary>
+    private static Synchronous AfterVerification(Action change)
+    {
+        var done = false;
+        return new Synchronous(p =>
+        {
+            if (done || p.Phase != RestorePhase.Registry) return;
+            change();
+            done = true;
+        });
+    }
+
+    private string MessageFile(string name) => Path.Combine(_backup, "Mtsout", name);
+
+    [Fact]
+    public void A_message_file_replaced_after_verification_is_refused_and_its_batch_is_not_committed()
+    {
+        using var target = TestServers.Create(_temp.Combine("target"));
+        // Another message's file in its place: valid TNEF, but not the message the list names.
+        var progress = AfterVerification(() => File.Copy(MessageFile("00000001.tnef"), MessageFile("00000140.tnef"), overwrite: true));
+
+        var e = Assert.Throws<BackupFormatException>(() => Restore(target, progress));
+
+        Assert.Equal("Mtsout/00000140.tnef: the file changed after it was verified (its PR_SEARCH_KEY differs)", e.Message);
+        Assert.Equal(0, TestServers.Queue(target, "MTS-OUT").GetStats().Count);
+    }
+
+    [Fact]
+    public void A_message_file_damaged_after_verification_is_refused_with_the_readers_reason()
+    {
+        using var target = TestServers.Create(_temp.Combine("target"));
+        var progress = AfterVerification(() => File.WriteAllBytes(MessageFile("00000007.tnef"), [0x78, 0x9F, 0x3E, 0x22, 0x00]));
+
+        var e = Assert.Throws<BackupFormatException>(() => Restore(target, progress));
+
+        Assert.StartsWith("Mtsout/00000007.tnef: the file changed after it was verified: ", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, TestServers.Queue(target, "MTS-OUT").GetStats().Count);
+    }
+
+    [Fact]
+    public void On_a_second_run_the_files_of_messages_already_restored_are_not_needed()
+    {
+        using var target = TestServers.Create(_temp.Combine("target"));
+        Restore(target);
+        // Gone after verification: the second run must not need them, as every message is already in its queue.
+        var progress = AfterVerification(() =>
+        {
+            foreach (var f in System.IO.Directory.GetFiles(Path.Combine(_backup, "Mtsout"))) File.Delete(f);
+        });
+
+        var again = Restore(target, progress);
+
+        Assert.Equal((0, 155), (again.MessagesAdded, again.MessagesSkipped));
+        Assert.Equal(150, TestServers.Queue(target, "MTS-OUT").GetStats().Count);
+    }
+
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool, too late).</summary>
     private sealed class Synchronous(Action<RestoreProgress> report) : IProgress<RestoreProgress>
     {

@@ -1,4 +1,4 @@
-namespace Imc.Backup.Save;
+namespace Imc.Backup.Threading;
 
 /// <summary>
 /// A bounded first-in first-out hand-over between two threads that blocks without spinning. BlockingCollection

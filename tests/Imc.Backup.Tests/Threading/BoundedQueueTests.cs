@@ -1,6 +1,6 @@
-using Imc.Backup.Save;
+using Imc.Backup.Threading;
 
-namespace Imc.Backup.Tests.Save;
+namespace Imc.Backup.Tests.Threading;
 
 public sealed class BoundedQueueTests
 {
