@@ -193,6 +193,8 @@ public sealed class RestoreEngine(ExchangeServer server)
 
         mailbox ??= store.CreateGatewayMailbox(gatewayDn, ExchangeDn.CommonName(gatewayDn), []);
         using var session = store.LogonGateway(gatewayDn, options.Program);
+        // The store's log is copied into priv.db on another thread while the next batches are written.
+        using var checkpoints = store.CheckpointInBackground(BatchBytes);
         var done = 0;
         long bytesDone = 0;
         foreach (var q in queues)

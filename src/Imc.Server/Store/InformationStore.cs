@@ -19,6 +19,7 @@ public sealed class InformationStore : IDisposable
 
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private byte[]? _chunkBuffer;
+    private BackgroundCheckpointer? _checkpointer;
     private bool _disposed;
 
     public InformationStore(SqliteDatabase db)
@@ -121,6 +122,8 @@ public sealed class InformationStore : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _checkpointer?.Dispose();
+        _checkpointer = null;
         foreach (var cmd in _prepared.Values) cmd.Dispose();
         _prepared.Clear();
         Database.Dispose();
@@ -157,21 +160,49 @@ public sealed class InformationStore : IDisposable
         Write(() => { work(); return 0; });
     }
 
+    /// <summary>
+    /// For bulk writing in many transactions (a restore): until the returned scope is disposed, the write-ahead log
+    /// is copied into priv.db by a second connection on its own thread, overlapping the next transactions, instead
+    /// of inside each commit (<see cref="BackgroundCheckpointer"/>). The log may grow to about
+    /// <paramref name="transactionBytes"/> × <see cref="BackgroundCheckpointer.CommitsPerCycle"/> meanwhile.
+    /// Every commit is as durable as without it.
+    /// </summary>
+    public IDisposable CheckpointInBackground(long transactionBytes)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_checkpointer is not null) throw new InvalidOperationException("Background checkpoints are already on.");
+        if (Database.CurrentTransaction is not null) throw new InvalidOperationException("Background checkpoints cannot start inside a transaction.");
+        _checkpointer = new BackgroundCheckpointer(Database, transactionBytes * (BackgroundCheckpointer.CommitsPerCycle + 1));
+        return new CheckpointScope(this);
+    }
+
+    private sealed class CheckpointScope(InformationStore store) : IDisposable
+    {
+        public void Dispose()
+        {
+            var checkpointer = store._checkpointer;
+            store._checkpointer = null;
+            checkpointer?.Dispose();
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in one write transaction (or the one open), keeping the named-property cache in step.</summary>
     internal T Write<T>(Func<T> work)
     {
         if (Database.CurrentTransaction is not null) return work();
         var committed = false;
+        T result;
         try
         {
-            var result = Database.InTransaction(_ => work());
+            result = Database.InTransaction(_ => work());
             committed = true;
-            return result;
         }
         finally
         {
             Names.EndTransaction(committed);
         }
+        _checkpointer?.Committed();
+        return result;
     }
 
     /// <summary>A command kept prepared for the hot paths (reading messages, chunks), joined to the open transaction.</summary>
