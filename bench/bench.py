@@ -60,20 +60,44 @@ def read_all(path):
                     pass
 
 
-LAST_CPU = [0.0]
+LAST_CPU = [0.0, 0.0]  # user, system seconds of the last timed step
+CGROUP = {"procs": None, "limit": None}  # set by --cache-limit: the cgroup every timed step runs in
+
+
+def cache_limit(nbytes):
+    """Creates a memory cgroup of nbytes (page cache included) for the timed steps: with more data than cache at
+    both sizes, mix20k and mix100k run in the same regime (otherwise mix20k fits in this machine's page cache and
+    mix100k does not, and the kernel's reclaim makes its every byte dearer)."""
+    v2 = os.path.exists("/sys/fs/cgroup/cgroup.controllers")
+    path = "/sys/fs/cgroup/imcbench" if v2 else "/sys/fs/cgroup/memory/imcbench"
+    os.makedirs(path, exist_ok=True)
+    if v2:
+        with open("/sys/fs/cgroup/cgroup.subtree_control", "w") as f:
+            f.write("+memory")
+    with open(os.path.join(path, "memory.max" if v2 else "memory.limit_in_bytes"), "w") as f:
+        f.write(str(nbytes))
+    CGROUP["procs"] = os.path.join(path, "cgroup.procs")
+    CGROUP["limit"] = nbytes
+
+
+def in_cgroup(cmd):
+    """cmd, run inside the --cache-limit cgroup when there is one."""
+    if CGROUP["procs"] is None:
+        return cmd
+    return ["sh", "-c", f'echo $$ > {CGROUP["procs"]} && exec "$@"', "sh"] + cmd
 
 
 def timed(cmd, env=None):
-    """Runs cmd under /usr/bin/time -v; returns (seconds, peak RSS in MB, stdout). CPU seconds (user + system) go to LAST_CPU."""
+    """Runs cmd under /usr/bin/time -v; returns (seconds, peak RSS in MB, stdout). User and system CPU seconds go to LAST_CPU."""
     t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
+    p = subprocess.run(in_cgroup(["/usr/bin/time", "-v"] + cmd), capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - t0
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
     user = re.search(r"User time \(seconds\): ([\d.]+)", p.stderr)
     system = re.search(r"System time \(seconds\): ([\d.]+)", p.stderr)
-    LAST_CPU[0] = (float(user.group(1)) if user else 0.0) + (float(system.group(1)) if system else 0.0)
+    LAST_CPU[:] = [float(user.group(1)) if user else float("nan"), float(system.group(1)) if system else float("nan")]
     return elapsed, (int(m.group(1)) / 1024 if m else float("nan")), p.stdout
 
 
@@ -85,15 +109,12 @@ def floor(server, backup, scratch):
     read_all(backup)
     t0 = time.perf_counter()
     c0 = os.times()
-    with open(os.path.join(server, "exchsrvr", "mdbdata", "priv.db"), "rb") as f:
-        while f.read(1 << 20):
-            pass
     dest = os.path.join(scratch, "floor-copy")
-    sh(["cp", "-r", backup, dest])
-    sh(["sync"])
+    db = os.path.join(server, "exchsrvr", "mdbdata", "priv.db")
+    sh(in_cgroup(["sh", "-c", 'cat "$1" > /dev/null && cp -r "$2" "$3" && sync', "sh", db, backup, dest]))
     elapsed = time.perf_counter() - t0
     c1 = os.times()
-    LAST_CPU[0] = (c1.user - c0.user) + (c1.system - c0.system) + (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    LAST_CPU[:] = [(c1.user - c0.user) + (c1.children_user - c0.children_user), (c1.system - c0.system) + (c1.children_system - c0.children_system)]
     shutil.rmtree(dest)
     return elapsed
 
@@ -141,6 +162,11 @@ def prepare(name, dlls, work):
     return base
 
 
+def record_cpu(res, step):
+    res[step + "_user"].append(LAST_CPU[0])
+    res[step + "_cpu"].append(LAST_CPU[0] + LAST_CPU[1])
+
+
 def run_set(name, dlls, work, runs):
     base = prepare(name, dlls, work)
     dotnet = ["dotnet"]
@@ -148,6 +174,7 @@ def run_set(name, dlls, work, runs):
     store_bytes = os.path.getsize(os.path.join(base, "exchsrvr", "mdbdata", "priv.db"))
     res = {"description": desc, "store_bytes": store_bytes, "save": [], "delete": [], "restore": [], "floor": [],
            "save_cpu": [], "delete_cpu": [], "restore_cpu": [], "floor_cpu": [],
+           "save_user": [], "delete_user": [], "restore_user": [], "floor_user": [],
            "save_mb": [], "delete_mb": [], "restore_mb": []}
     for i in range(runs):
         scratch = os.path.join(work, name, f"run{i}")
@@ -161,9 +188,9 @@ def run_set(name, dlls, work, runs):
         sh(dotnet + [dlls["imcadmin"], "routing", "on", "-server", base], stdout=subprocess.DEVNULL)
         backup = os.path.join(out, "Backup")
         files, nbytes = dir_stats(backup)
-        res["save"].append(t); res["save_mb"].append(mb); res["save_cpu"].append(LAST_CPU[0])
+        res["save"].append(t); res["save_mb"].append(mb); record_cpu(res, "save")
         # 2. the floor for the same bytes, measured in the same run
-        res["floor"].append(floor(base, backup, scratch)); res["floor_cpu"].append(LAST_CPU[0])
+        res["floor"].append(floor(base, backup, scratch)); record_cpu(res, "floor")
         # 3. save with -delete -yes on a copy of the server
         copy = os.path.join(scratch, "server-copy")
         sh(["cp", "-r", base, copy])
@@ -171,7 +198,7 @@ def run_set(name, dlls, work, runs):
         os.makedirs(out2)
         cold()
         t, mb, _ = timed(dotnet + [dlls["imcsave"], "-server", copy, "-output", out2, "-delete", "-yes", "-quiet"])
-        res["delete"].append(t); res["delete_mb"].append(mb); res["delete_cpu"].append(LAST_CPU[0])
+        res["delete"].append(t); res["delete_mb"].append(mb); record_cpu(res, "delete")
         shutil.rmtree(copy)
         shutil.rmtree(out2)
         # 4. restore the first backup onto a new server with another name
@@ -180,9 +207,12 @@ def run_set(name, dlls, work, runs):
            stdout=subprocess.DEVNULL)
         cold()
         t, mb, _ = timed(dotnet + [dlls["imcrestore"], backup, "-server", target, "-yes", "-quiet"])
-        res["restore"].append(t); res["restore_mb"].append(mb); res["restore_cpu"].append(LAST_CPU[0])
+        res["restore"].append(t); res["restore_mb"].append(mb); record_cpu(res, "restore")
         res["files"], res["bytes"] = files, nbytes
         res["cold"] = CACHES["dropped"]
+        res["cache_limit"] = CGROUP["limit"]
+        res["date"] = datetime.date.today().isoformat()
+        res["machine"] = machine()
         shutil.rmtree(scratch)
         print(f"[{name}] run {i + 1}/{runs}: save {res['save'][-1]:.2f}s delete {res['delete'][-1]:.2f}s "
               f"restore {res['restore'][-1]:.2f}s floor {res['floor'][-1]:.2f}s", flush=True)
@@ -204,48 +234,34 @@ def machine():
             f"{disk[2]}, {disk[3]} free), .NET SDK {dotnet}, {platform.platform()}")
 
 
-def report(results, runs, path):
+def med(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def limit_gib(results):
+    limits = {r.get("cache_limit") for r in results.values()}
+    return f"{limits.pop() / (1 << 30):g}" if len(limits) == 1 and None not in limits else None
+
+
+def limit_option(results):
+    return f" --cache-limit {limit_gib(results)}" if limit_gib(results) else ""
+
+
+def rate(x):
+    return f"{x:,.0f}" if x >= 10 else f"{x:.2f}"
+
+
+def verdict(ok):
+    return "✓" if ok else "✗"
+
+
+def report(sections, path):
+    """Writes RESULTS.md: one section per results file, then the hand-written bench/ANALYSIS.md."""
     lines = ["# Benchmark results", "",
-             f"Date: {datetime.date.today().isoformat()}  ", f"Machine: {machine()}  ",
-             f"Command: `python3 bench/bench.py --sets {','.join(results)} --runs {runs}`  ",
-             "Times are wall-clock seconds, median of the runs with [min–max]; ratio = median / median floor, "
-             "where the floor (same run) = `cat priv.db > /dev/null` + `cp -r Backup` + `sync`. CPU s = user + system time of "
-             "the process (for the floor: of cat/cp/sync; the kernel's writeback threads are in nobody's column). "
-             + ("Every timed step starts cold: `sync`, then the page cache dropped (`/proc/sys/vm/drop_caches`); the floor's "
-                "Backup is read into the cache before its timed part, so cp pays only for writing."
-                if all(r.get("cold", True) for r in results.values()) else
-                "**The page cache could not be dropped (not root)**: steps start after a `sync` only, so what they read may be cached."),
-             ""]
-    lines.append("| set | messages/files | backup MB | command | median s [min–max] | × floor | msg/s | MB/s | peak RSS MB | CPU s (median) |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|")
-    for name, r in results.items():
-        fl = statistics.median(r["floor"])
-        mb = r["bytes"] / 1e6
-        msgs = max(r["files"] - 4, 1)
-        lines.append(f"| {name} | {r['files']} | {mb:.0f} | floor | {fl:.2f} [{min(r['floor']):.2f}–{max(r['floor']):.2f}] | 1.00 | | {mb / fl:.0f} | | {statistics.median(r.get('floor_cpu') or [float('nan')]):.1f} |")
-        for cmd in ("save", "delete", "restore"):
-            s = summary(r[cmd])
-            lines.append(f"| {name} | | | {cmd} | {s['median']:.2f} [{s['min']:.2f}–{s['max']:.2f}] | "
-                         f"{s['median'] / fl:.2f} | {msgs / s['median']:.0f} | {mb / s['median']:.0f} | {max(r[cmd + '_mb']):.0f} | "
-                         f"{statistics.median(r.get(cmd + '_cpu') or [float('nan')]):.1f} |")
-    lines.append("")
-    lines.append("Targets: save ≤ 2.0× floor, restore ≤ 3.0× floor, delete ≤ 1.5× save, peak RSS ≤ 200 MB, "
-                 "mix100k / mix20k = 5 ± 15 %.")
-    lines.append("")
-    for name, r in results.items():
-        save, delete = statistics.median(r["save"]), statistics.median(r["delete"])
-        lines.append(f"- {name}: delete / save = {delete / save:.2f}")
-    if "mix20k" in results and "mix100k" in results:
-        small, large = results["mix20k"], results["mix100k"]
-        lines.append(f"- scaling, what the sets hold: mix100k / mix20k = {(large['files'] - 4) / (small['files'] - 4):.2f}× the "
-                     f"messages, {large['bytes'] / small['bytes']:.2f}× the bytes; the floor took "
-                     f"{statistics.median(large['floor']) / statistics.median(small['floor']):.2f}× as long")
-        for cmd in ("save", "delete", "restore"):
-            a, b = statistics.median(small[cmd]), statistics.median(large[cmd])
-            verdict = "within 5 ± 15 %" if 4.25 <= b / a <= 5.75 else "outside 5 ± 15 %"
-            lines.append(f"- scaling {cmd}: mix100k / mix20k = {b / a:.2f} ({verdict}); peak RSS {max(small[cmd + '_mb']):.0f} → "
-                         f"{max(large[cmd + '_mb']):.0f} MB")
-    lines.append("")
+             "Written by `bench/bench.py` from the results files named in each section; the analysis after the tables is "
+             "bench/ANALYSIS.md.", ""]
+    for source, results in sections:
+        lines += section(source, results)
     # The hand-written part (profiles before/after, where the time goes) lives in bench/ANALYSIS.md.
     analysis = os.path.join(ROOT, "bench", "ANALYSIS.md")
     if os.path.exists(analysis):
@@ -254,19 +270,87 @@ def report(results, runs, path):
         f.write("\n".join(lines))
 
 
+def section(source, results):
+    first = next(iter(results.values()))
+    runs = len(first["save"])
+    title = f"Page cache limited to {limit_gib(results)} GiB" if limit_gib(results) else "Page cache as the machine has it"
+    lines = [f"## {title}", "",
+             f"Date: {first.get('date', datetime.date.today().isoformat())}  ", f"Machine: {first.get('machine') or machine()}  ",
+             f"Command: `python3 bench/bench.py --sets {','.join(results)} --runs {runs}{limit_option(results)}`  ",
+             f"Results file: `{os.path.relpath(source, ROOT)}`  ",
+             "Times are wall-clock seconds, median of the runs with [min–max]; × floor = median / median floor of the same "
+             "set, where the floor (measured in every run) = `cat priv.db > /dev/null` + `cp -r Backup` + `sync`. CPU s = "
+             "user + system seconds of the process, and its user part (for the floor: of cat/cp/sync; the kernel's "
+             "writeback threads are in nobody's column). "
+             + ("Every timed step starts cold: `sync`, then the page cache dropped (`/proc/sys/vm/drop_caches`); the floor's "
+                "Backup is read into the cache before its timed part, so cp pays only for writing."
+                + (f" Every timed step (the floor too) ran in a memory cgroup of {limit_gib(results)} GiB, page cache included."
+                   if limit_gib(results) else "")
+                if all(r.get("cold", True) for r in results.values()) else
+                "**The page cache could not be dropped (not root)**: steps start after a `sync` only, so what they read may be cached."),
+             ""]
+    lines.append("| set | messages | backup MB | command | median s [min–max] | × floor | msg/s | MB/s | peak RSS MB | CPU s | user s |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        fl = med(r["floor"])
+        mb = r["bytes"] / 1e6
+        msgs = max(r["files"] - 4, 1)
+        lines.append(f"| {name} | {msgs:,} | {mb:,.0f} | floor | {fl:.2f} [{min(r['floor']):.2f}–{max(r['floor']):.2f}] | 1.00 | | {mb / fl:.0f} | "
+                     f"| {med(r.get('floor_cpu', [])):.1f} | {med(r.get('floor_user', [])):.1f} |")
+        for cmd in ("save", "delete", "restore"):
+            s_ = summary(r[cmd])
+            lines.append(f"| {name} | | | {cmd} | {s_['median']:.2f} [{s_['min']:.2f}–{s_['max']:.2f}] | "
+                         f"{s_['median'] / fl:.2f} | {rate(msgs / s_['median'])} | {mb / s_['median']:.0f} | {max(r[cmd + '_mb']):.0f} | "
+                         f"{med(r.get(cmd + '_cpu', [])):.1f} | {med(r.get(cmd + '_user', [])):.1f} |")
+    lines += ["", f"### Targets ({title.lower()})", "", "| target | set | measured | |", "|---|---|---|---|"]
+    for name, r in results.items():
+        fl, save, delete, restore = med(r["floor"]), med(r["save"]), med(r["delete"]), med(r["restore"])
+        lines.append(f"| imcsave ≤ 2.0× floor | {name} | {save / fl:.2f}× | {verdict(save / fl <= 2.0)} |")
+        lines.append(f"| imcrestore ≤ 3.0× floor | {name} | {restore / fl:.2f}× | {verdict(restore / fl <= 3.0)} |")
+        lines.append(f"| -delete ≤ 1.5× save | {name} | {delete / save:.2f}× | {verdict(delete / save <= 1.5)} |")
+        if name in ("mix100k", "big1g"):
+            peak = max(max(r[c + "_mb"]) for c in ("save", "delete", "restore"))
+            lines.append(f"| peak RSS ≤ 200 MB | {name} | {peak:.0f} MB | {verdict(peak <= 200)} |")
+    if "mix20k" in results and "mix100k" in results:
+        small, large = results["mix20k"], results["mix100k"]
+        nbytes = large["bytes"] / small["bytes"]
+        floor_ratio = med(large["floor"]) / med(small["floor"])
+        for cmd in ("save", "delete", "restore"):
+            ratio = med(large[cmd]) / med(small[cmd])
+            lines.append(f"| mix100k / mix20k = 5 ± 15 % | {cmd} | {ratio:.2f} | {verdict(4.25 <= ratio <= 5.75)} |")
+        for cmd in ("save", "delete", "restore"):
+            a, b = max(small[cmd + "_mb"]), max(large[cmd + "_mb"])
+            lines.append(f"| flat memory | {cmd} | {a:.0f} → {b:.0f} MB | {verdict(b <= a * 1.15)} |")
+        lines += ["", f"### Scaling, mix20k → mix100k ({title.lower()})", "",
+                  f"The 100,000 messages hold {nbytes:.2f}× the bytes of the 20,000 "
+                  f"({(large['files'] - 4) / (small['files'] - 4):.2f}× the messages). What each step took at mix100k, "
+                  "as a multiple of what it took at mix20k:", "",
+                  "| step | wall time | CPU (user + sys) | user CPU | × floor at mix20k → mix100k |", "|---|---|---|---|---|"]
+        lines.append(f"| floor | {floor_ratio:.2f} | {med(large['floor_cpu']) / med(small['floor_cpu']):.2f} | | |")
+        for cmd in ("save", "delete", "restore"):
+            lines.append(f"| {cmd} | {med(large[cmd]) / med(small[cmd]):.2f} | {med(large[cmd + '_cpu']) / med(small[cmd + '_cpu']):.2f} | "
+                         f"{med(large.get(cmd + '_user', [])) / med(small.get(cmd + '_user', [])):.2f} | "
+                         f"{med(small[cmd]) / med(small['floor']):.2f} → {med(large[cmd]) / med(large['floor']):.2f} |")
+    lines.append("")
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", default="mix20k,mix100k,big1g")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default=os.path.join(ROOT, "bench", "out"))
     ap.add_argument("--results", default=os.path.join(ROOT, "bench", "RESULTS.md"))
-    ap.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from WORK/results.json without measuring")
+    ap.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from results files without measuring")
+    ap.add_argument("--section", dest="sections", action="append", help="with --report-only: a results file, one section each (default WORK/results.json)")
     ap.add_argument("--prepare", action="store_true", help="only build and create the sets' sample servers")
+    ap.add_argument("--cache-limit", help="run every timed step in a memory cgroup of this many GiB, page cache included (root)")
     a = ap.parse_args()
+    if a.cache_limit:
+        cache_limit(int(float(a.cache_limit) * (1 << 30)))
     os.makedirs(a.work, exist_ok=True)
     if a.report_only:
-        results = json.load(open(os.path.join(a.work, "results.json")))
-        report(results, a.runs, a.results)
+        report([(f, json.load(open(f))) for f in (a.sections or [os.path.join(a.work, "results.json")])], a.results)
         return 0
     dlls = build(os.path.join(a.work, "bin"))
     if a.prepare:
@@ -278,7 +362,7 @@ def main():
         results[name] = run_set(name, dlls, a.work, a.runs)
         with open(os.path.join(a.work, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
-    report(results, a.runs, a.results)
+    report([(os.path.join(a.work, "results.json"), results)], a.results)
     print(open(a.results).read())
 
 

@@ -371,54 +371,35 @@ public sealed class SaveEngine(ExchangeServer server)
         /// unchanged in the store since the snapshot; every other one is kept and reported with the reason. The
         /// deletions are committed in batches (<see cref="DeleteBatchSize"/> messages or <see cref="DeleteBatchBytes"/>),
         /// one store transaction — one flush to disk — each: a batch is deleted entirely or not at all, and each
-        /// message in it is still checked against its version inside the transaction. Reading the files back and
-        /// hashing them runs on a second thread, ahead of the deletions on this one.
+        /// message in it is still checked against its version inside the transaction. The files are read back and
+        /// hashed on other threads (several at once: on a server whose cache no longer holds them, they come from the
+        /// disk), ahead of the deletions on this one, which take the results in the order the messages were saved.
         /// </summary>
-        public void DeleteSaved()
+        public void DeleteSaved() =>
+            DeleteVerified(OrderedWork.Map(Spooled(), m => (m, ReadBack(m)), OrderedWork.DefaultWorkers, FilesReadAhead, cancellationToken));
+
+        /// <summary>Null when the saved file reads back as it was written; else why not (the message is then kept).</summary>
+        private string? ReadBack(SpooledMessage m)
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var verified = new BoundedQueue<(SpooledMessage Message, string? Problem)>(1024);
-            var verifier = Task.Run(() =>
-            {
-                try
-                {
-                    foreach (var m in Spooled())
-                    {
-                        string? problem;
-                        try
-                        {
-                            problem = VerifyFile(Path.Combine(backup, m.Path.Replace('/', Path.DirectorySeparatorChar)), m.Size, m.Sha256);
-                        }
-                        catch (Exception e) when (e is not OperationCanceledException)
-                        {
-                            problem = $"the file could not be read back ({e.Message})"; // keep the message, whatever went wrong
-                        }
-                        verified.Add((m, problem), stop.Token);
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    // The deleting side stopped (cancelled or failed): nothing more to verify.
-                }
-                finally
-                {
-                    verified.CompleteAdding();
-                }
-            }, CancellationToken.None);
             try
             {
-                DeleteVerified(verified);
+                return VerifyFile(Path.Combine(backup, m.Path.Replace('/', Path.DirectorySeparatorChar)), m.Size, m.Sha256);
             }
-            finally
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                stop.Cancel();
-                verifier.Wait(CancellationToken.None);
+                return $"the file could not be read back ({e.Message})"; // keep the message, whatever went wrong
             }
         }
 
+        /// <summary>Saved files read back ahead of the deletions, at most.</summary>
+        private const int FilesReadAhead = 64;
+
         /// <summary>Takes the verified messages queue by queue, in the order they were saved.</summary>
-        private void DeleteVerified(BoundedQueue<(SpooledMessage Message, string? Problem)> verified)
+        private void DeleteVerified(IEnumerable<(SpooledMessage Message, string? Problem)> readBack)
         {
+            using var verified = readBack.GetEnumerator();
+            // The store's log is copied into priv.db on another thread while the next batches are deleted.
+            using var checkpoints = server.Store.CheckpointInBackground(DeleteBatchLogBytes);
             foreach (var (queueItem, saved) in _queues)
             {
                 if (saved is not > 0) continue;
@@ -434,9 +415,9 @@ public sealed class SaveEngine(ExchangeServer server)
                 for (var done = 1; done <= count; done++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (!verified.TryTake(out var next, cancellationToken))
+                    if (!verified.MoveNext())
                         throw new InvalidOperationException($"Reading the saved files back stopped before the {count} messages of {folderName} were checked.");
-                    var (m, problem) = next;
+                    var (m, problem) = verified.Current;
                     if (m.Queue != queue) throw new InvalidOperationException($"{m.Path} is not the next saved message of {folderName}.");
                     if (problem is not null) Result.Kept.Add(new KeptMessage(m.Path, folderName, problem));
                     else
@@ -473,21 +454,27 @@ public sealed class SaveEngine(ExchangeServer server)
         /// <summary>A delete batch is committed early once its messages' files reach this many bytes.</summary>
         internal const long DeleteBatchBytes = 256L << 20;
 
-        private byte[]? _verifyBuffer;
+        /// <summary>What one delete batch writes to the store's log, about: the pages of the rows and indexes it changes, not the data freed.</summary>
+        private const long DeleteBatchLogBytes = 64L << 20;
 
-        /// <summary>Null when the file on disk has the recorded size and SHA-256; else why not. One reused buffer for all files.</summary>
-        private string? VerifyFile(string path, long expectedSize, byte[] expectedSha256)
+        /// <summary>Null when the file on disk has the recorded size and SHA-256; else why not. Runs on several threads at once.</summary>
+        private static string? VerifyFile(string path, long expectedSize, byte[] expectedSha256)
         {
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ReadBufferSize);
             try
             {
                 var length = new FileInfo(path).Length;
                 if (length != expectedSize) return $"the file has {length} bytes; {expectedSize} were written";
-                var (_, sha256) = FileDigest.Compute(path, _verifyBuffer ??= new byte[ReadBufferSize]);
+                var (_, sha256) = FileDigest.Compute(path, buffer);
                 return sha256 == Convert.ToHexStringLower(expectedSha256) ? null : "the file read back does not have the SHA-256 it was written with";
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 return $"the file could not be read back ({e.Message})";
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }

@@ -199,6 +199,31 @@ public sealed class SaveEngineTests : IDisposable
     }
 
     [Fact]
+    public void Files_read_back_on_several_threads_keep_exactly_the_damaged_ones_reported_in_saved_order()
+    {
+        TestServers.AddMessages(_server, "MTS-IN", 70);
+        TestServers.AddMessages(_server, "MTS-OUT", 70);
+        var result = Save(delete: true, confirm: _ =>
+        {
+            var damaged = Path.Combine(Backup, "Mtsout", "00000061.tnef");
+            var bytes = File.ReadAllBytes(damaged);
+            bytes[10] ^= 0x01;
+            File.WriteAllBytes(damaged, bytes);
+            File.WriteAllBytes(Path.Combine(Backup, "Mtsin", "00000003.tnef"), [1, 2, 3]);
+            File.Delete(Path.Combine(Backup, "Mtsout", "00000002.tnef"));
+            return true;
+        });
+        Assert.Equal(["Mtsin/00000003.tnef", "Mtsout/00000002.tnef", "Mtsout/00000061.tnef"], result.Kept.Select(k => k.File));
+        Assert.Equal(["MTS-IN", "MTS-OUT", "MTS-OUT"], result.Kept.Select(k => k.Folder));
+        Assert.StartsWith("the file has 3 bytes; ", result.Kept[0].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("the file could not be read back (", result.Kept[1].Reason, StringComparison.Ordinal);
+        Assert.Equal("the file read back does not have the SHA-256 it was written with", result.Kept[2].Reason);
+        Assert.Equal(137, result.Deleted);
+        Assert.Single(TestServers.Queue(_server, "MTS-IN").ListMessages());
+        Assert.Equal(2, TestServers.Queue(_server, "MTS-OUT").ListMessages().Count);
+    }
+
+    [Fact]
     public void Declining_deletes_nothing()
     {
         TestServers.AddMessages(_server, "MTS-OUT", 3);
