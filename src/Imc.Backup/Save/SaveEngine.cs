@@ -391,8 +391,12 @@ public sealed class SaveEngine(ExchangeServer server)
             }
         }
 
-        /// <summary>Saved files read back ahead of the deletions, at most.</summary>
-        private const int FilesReadAhead = 64;
+        /// <summary>
+        /// Saved files read back ahead of the deletions, at most: enough that the readers go on while a batch of
+        /// deletions commits (with 64 they waited, and the main thread then waited for them: 0.9 s of a 20,000-message
+        /// run). Each holds a spooled entry and its verdict, a few hundred bytes.
+        /// </summary>
+        private const int FilesReadAhead = 1024;
 
         /// <summary>Takes the verified messages queue by queue, in the order they were saved.</summary>
         private void DeleteVerified(IEnumerable<(SpooledMessage Message, string? Problem)> readBack)
